@@ -6,6 +6,10 @@ set -euo pipefail
 . "$(dirname "$0")/common.sh"
 
 root=$(sid_root_dir)
+# One creator at a time; later callers wait, then find it done.
+mkdir -p "$RIOMMU_CACHE"
+exec 9> "$RIOMMU_CACHE/.sid-root.lock"
+flock 9
 if [ -f "$root/.riommu-complete" ]; then
 	echo "$root"
 	exit 0

@@ -1,0 +1,70 @@
+# riommu: RISC-V IOMMU page-request support for Linux, its lab and its tools.
+#
+#   make demo    set everything up, boot the lab, show riommu-top on live traffic
+#   make test    host unit tests, host BPF tests, lab scenarios; "N passed, N failed"
+#
+# Heavy outputs are cached outside the clone in $(RIOMMU_CACHE) (default
+# /var/cache/riommu), keyed by a hash of their inputs.  See README.md.
+
+RIOMMU_CACHE ?= /var/cache/riommu
+export RIOMMU_CACHE
+# Your own kernel tree instead of Debian's linux-source-7.2 (driver/ is applied to it).
+KDIR ?=
+# lab (default) or debug (adds driver/lab-debug.config: KASAN, lockdep).
+KVARIANT ?= lab
+export KDIR KVARIANT
+
+SIDRUN := lab/sidrun
+KERNEL_ART = $(RIOMMU_CACHE)/kernel-$(KVARIANT)-current
+
+.PHONY: all toolchain kernel guest tools lab demo test test-host test-bpf test-lab \
+	check-series bench clean clean-cache help
+
+all: kernel tools
+
+help:
+	@sed -n '3,8s/^# \{0,1\}//p' Makefile
+
+toolchain:
+	@lab/sid-root.sh >/dev/null
+
+kernel: toolchain
+	@$(SIDRUN) lab/kernel-build.sh >/dev/null
+	@echo "kernel: $$(readlink -f $(KERNEL_ART))/Image"
+
+guest: toolchain
+	@$(SIDRUN) lab/guest-root.sh >/dev/null
+
+# vmlinux.h comes from the lab kernel's BTF, so the tools build after it.
+tools: kernel
+	@lab/stage.sh "tools: host and riscv64 builds" \
+		$(SIDRUN) $(MAKE) -s -C tools VMLINUX_BTF=$(KERNEL_ART)/vmlinux
+
+lab: kernel guest tools
+	@lab/guest-run
+
+demo: kernel guest tools
+	@lab/demo.sh
+
+test: kernel guest tools
+	@tests/run
+
+test-host: toolchain
+	@tests/run host
+test-bpf: tools
+	@tests/run bpf
+test-lab: kernel guest tools
+	@tests/run lab
+
+check-series: toolchain
+	@$(SIDRUN) driver/check-series.sh
+
+bench: tools
+	@$(SIDRUN) $(MAKE) -s -C bench run
+
+clean:
+	rm -rf build
+
+# Removes every cached root, kernel and QEMU build; the next make redoes them.
+clean-cache:
+	rm -rf $(RIOMMU_CACHE)

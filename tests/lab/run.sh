@@ -1,0 +1,23 @@
+#!/bin/sh
+# Guest side: run lab scenarios and print their TAP lines.  A scenario that
+# fails without saying why still counts as one failure.
+#   sh tests/lab/run.sh SCENARIO.sh...
+cd /src || exit 1
+. tests/lib/tap.sh
+for t in "$@"; do
+	name=$(basename "$t" .sh)
+	echo "# scenario $name"
+	start=$(date +%s)
+	out=/tmp/$name.tap
+	timeout "${RIOMMU_SCENARIO_TIMEOUT:-300}" sh "$t" > "$out" 2>&1
+	rc=$?
+	cat "$out"
+	if [ "$rc" -ne 0 ] && ! grep -q '^not ok' "$out"; then
+		fail "$name" "exited with status $rc without a failed check"
+	fi
+	if ! grep -q '^ok\|^not ok' "$out"; then
+		fail "$name" "ran no check"
+	fi
+	echo "# scenario $name: exit ${rc} in $(( $(date +%s) - start ))s"
+done
+tap_exit
