@@ -1,0 +1,191 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/*
+ * Types shared by the riommu BPF programs (bpf/ *.bpf.c) and the user-space
+ * tools.  Included from BPF C (after vmlinux.h) and from normal C (after
+ * <linux/types.h>), so only __u32/__u64 style types are used here.
+ */
+#ifndef RIOMMU_H
+#define RIOMMU_H
+
+/* Version of the -j / --csv record layout; bump on incompatible change. */
+#define RIOMMU_SCHEMA		1
+
+/* riscv_iommu tracepoint flags (docs/interfaces.md) */
+#define RIOMMU_F_PV		0x01
+#define RIOMMU_F_R		0x02
+#define RIOMMU_F_W		0x04
+#define RIOMMU_F_X		0x08
+#define RIOMMU_F_PRIV		0x10
+#define RIOMMU_F_L		0x20
+#define RIOMMU_F_INJECTED	0x40
+#define RIOMMU_F_PERM		(RIOMMU_F_R | RIOMMU_F_W | RIOMMU_F_X)
+
+/* pq_error bits */
+#define RIOMMU_PQ_OVF		0x1
+#define RIOMMU_PQ_MF		0x2
+
+/* ATS.PRGR codes seen in page_response */
+#define RIOMMU_PRGR_SUCCESS	0x0
+#define RIOMMU_PRGR_INVALID	0x1
+#define RIOMMU_PRGR_FAILURE	0xf
+
+/* Key wildcards: a row that is not per PASID, or an IOMMU-level row. */
+#define RIOMMU_ANY		0xffffffffu
+#define RIOMMU_NOPASID		0xfffffffeu	/* per-PASID row of requests without PV */
+
+/* Raw tracepoint argument positions (TP_PROTO order). */
+enum { RA_IOMMU, RA_DEVID, RA_PASID, RA_FLAGS, RA_PRGI, RA_LAST };	/* + addr/ret/code */
+enum { RF_DEV, RF_RID, RF_PASID, RF_FLAGS, RF_GRPID, RF_ADDR, RF_PERM, RF_CODE, RF_REASON };
+enum { RE_IOMMU, RE_ERRORS, RE_HEAD, RE_TAIL };
+
+/* Pairing key of a page request group (docs/interfaces.md). */
+struct riommu_grp_key {
+	__u32 iommu;
+	__u32 devid;
+	__u32 pasid;	/* 0 when PV is clear */
+	__u32 prgi;
+};
+
+struct riommu_grp {
+	__u64 ts;	/* bpf_ktime_get_ns() of the first request */
+	__u32 nreq;	/* requests seen in the group */
+	__u32 flags;	/* flags of the first request */
+	__u64 addr;	/* address of the first request */
+};
+
+/* Drop counters (per-CPU array index). */
+enum riommu_drop {
+	RIOMMU_DROP_GRP_FULL,	/* in-flight group table full */
+	RIOMMU_DROP_NO_REQ,	/* response with no matching request */
+	RIOMMU_DROP_ROW_FULL,	/* statistics table full */
+	RIOMMU_DROP_RINGBUF,	/* ring buffer reserve failed */
+	RIOMMU_DROP_MAX,
+};
+
+/*
+ * Latency histogram used for percentiles: log-linear, 8 sub-buckets per
+ * power of two (<= 12.5% relative error), in nanoseconds, up to 2^40 ns.
+ */
+#define RIOMMU_FINE_SUB_BITS	3
+#define RIOMMU_FINE_SUB		(1 << RIOMMU_FINE_SUB_BITS)
+#define RIOMMU_FINE_MAX_LOG	40
+#define RIOMMU_FINE_SLOTS	((RIOMMU_FINE_MAX_LOG - RIOMMU_FINE_SUB_BITS + 2) * RIOMMU_FINE_SUB)
+
+/* Display histograms of riommu-trace (in the chosen unit). */
+#define RIOMMU_LOG2_SLOTS	32
+#define RIOMMU_LIN_SLOTS	64
+
+/*
+ * Latency summary.  max is kept per interval without a read-modify-clear
+ * race: user space bumps the epoch, BPF restarts max[epoch & 1] when it sees
+ * a new epoch, and user space reads the slot of the epoch that just ended.
+ */
+struct riommu_lat {
+	__u64 count;
+	__u64 sum;		/* ns */
+	__u64 max[2];		/* ns */
+	__u32 max_epoch[2];
+	__u64 fine[RIOMMU_FINE_SLOTS];
+};
+
+/* riommu-top row key: (iommu, rid[, pasid]); rid == ANY is the IOMMU row. */
+struct riommu_row_key {
+	__u32 iommu;
+	__u32 rid;
+	__u32 pasid;	/* RIOMMU_ANY unless per-PASID */
+	__u32 pad;
+};
+
+/* riommu-top row counters: all monotonic except lat.max. */
+struct riommu_row {
+	__u64 requests;		/* pq_consume records (not stop markers) */
+	__u64 groups;		/* groups started */
+	__u64 stop_markers;
+	__u64 reported;		/* pq_report ret == 0 */
+	__u64 report_errors;	/* pq_report ret < 0 (incl. unknown devid) */
+	__u64 unknown_devid;	/* pq_report ret == -ENODEV */
+	__u64 resp_success;
+	__u64 resp_invalid;
+	__u64 resp_failure;
+	__u64 resp_other;
+	__u64 failures;		/* iommu:iopf_failure notifications */
+	__u64 pq_errors;	/* IOMMU row only */
+	__u64 pq_overflows;
+	__u64 pq_memfaults;
+	struct riommu_lat lat;
+};
+
+/* riommu-trace histogram key. */
+struct riommu_hist_key {
+	__u32 iommu;	/* RIOMMU_ANY unless per RID/PASID */
+	__u32 rid;	/* RIOMMU_ANY unless -D or -P */
+	__u32 pasid;	/* RIOMMU_ANY unless -P */
+	__u32 pad;
+};
+
+struct riommu_hist {
+	__u64 log2[RIOMMU_LOG2_SLOTS];
+	__u64 lin[RIOMMU_LIN_SLOTS + 1];	/* last slot: beyond the range */
+	struct riommu_lat lat;
+};
+
+enum riommu_ev_type {
+	RIOMMU_EV_CONSUME = 1,
+	RIOMMU_EV_REPORT,
+	RIOMMU_EV_RESPONSE,
+	RIOMMU_EV_FAILURE,
+	RIOMMU_EV_PQ_ERROR,
+};
+
+#define RIOMMU_DEVNAME_LEN	32
+
+/* riommu-trace -e/-f event, one per tracepoint hit. */
+struct riommu_event {
+	__u64 ts;		/* bpf_ktime_get_ns() */
+	__u64 addr;		/* consume, failure */
+	__u64 lat;		/* response: ns since the group's first request, 0 if unpaired */
+	__u32 type;		/* enum riommu_ev_type */
+	__u32 iommu;		/* RIOMMU_ANY for failures with unknown IOMMU */
+	__u32 rid;
+	__u32 pasid;
+	__u32 flags;
+	__u32 prgi;		/* grpid for failures; head for pq_error */
+	__s32 val;		/* report: ret; response/failure: code; pq_error: errors */
+	__u32 reason;		/* failure reason; pq_error: tail; response: nreq */
+	__u32 perm;		/* failure perm (IOMMU_FAULT_PERM_*) */
+	__u32 cpu;
+	char dev[RIOMMU_DEVNAME_LEN];
+};
+
+/* Event type mask bits for riommu-trace -t. */
+#define RIOMMU_EVM(t)		(1u << (t))
+
+/* Log-linear slot of a value (shared with BPF: no loops, no division). */
+static __always_inline __u32 riommu_ilog2(__u64 v)
+{
+	__u32 r = 0, s;
+
+	s = (v > 0xffffffffULL) << 5; v >>= s; r |= s;
+	s = (v > 0xffff) << 4; v >>= s; r |= s;
+	s = (v > 0xff) << 3; v >>= s; r |= s;
+	s = (v > 0xf) << 2; v >>= s; r |= s;
+	s = (v > 0x3) << 1; v >>= s; r |= s;
+	r |= (v >> 1);
+	return r;
+}
+
+static __always_inline __u32 riommu_fine_slot(__u64 v)
+{
+	__u32 e, slot;
+
+	if (v < RIOMMU_FINE_SUB)
+		return (__u32)v;
+	e = riommu_ilog2(v);
+	if (e > RIOMMU_FINE_MAX_LOG)
+		return RIOMMU_FINE_SLOTS - 1;
+	slot = (e - RIOMMU_FINE_SUB_BITS + 1) * RIOMMU_FINE_SUB +
+	       (__u32)((v >> (e - RIOMMU_FINE_SUB_BITS)) & (RIOMMU_FINE_SUB - 1));
+	return slot < RIOMMU_FINE_SLOTS ? slot : RIOMMU_FINE_SLOTS - 1;
+}
+
+#endif /* RIOMMU_H */

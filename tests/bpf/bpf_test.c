@@ -1,0 +1,557 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/*
+ * Host BPF tests: load every riommu BPF program on the running kernel and
+ * drive the aggregation through BPF_PROG_TEST_RUN with synthetic tracepoint
+ * arguments whose answer is known, then check the maps.  Prints TAP lines.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+#include "common.h"
+#include "hist.h"
+#include "riommu_top.skel.h"
+#include "riommu_trace.skel.h"
+
+static int failures, ncpu;
+
+static void check(bool ok, const char *name, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (ok) {
+		printf("ok - %s\n", name);
+		return;
+	}
+	failures++;
+	printf("not ok - %s # ", name);
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	putchar('\n');
+}
+
+#define CHECK_EQ(name, exp, got) do {						\
+	unsigned long long _e = (exp), _g = (got);				\
+	check(_e == _g, name, "expected %llu, got %llu", _e, _g);		\
+} while (0)
+
+static int run(struct bpf_program *p, __u64 *args, int n)
+{
+	LIBBPF_OPTS(bpf_test_run_opts, o, .ctx_in = args, .ctx_size_in = n * sizeof(__u64));
+	int err = bpf_prog_test_run_opts(bpf_program__fd(p), &o);
+
+	if (err) {
+		fprintf(stderr, "test_run %s: %s\n", bpf_program__name(p), strerror(-err));
+		failures++;
+	}
+	return err;
+}
+
+#define PV RIOMMU_F_PV
+#define R RIOMMU_F_R
+#define W RIOMMU_F_W
+#define L RIOMMU_F_L
+
+/* Tracepoint drivers, TP_PROTO order from docs/interfaces.md. */
+static void consume(struct bpf_program *p, __u32 iommu, __u32 rid, __u32 pasid,
+		    __u32 flags, __u32 prgi, __u64 addr)
+{
+	__u64 a[] = { iommu, rid, pasid, flags, prgi, addr };
+
+	run(p, a, 6);
+}
+
+static void report(struct bpf_program *p, __u32 iommu, __u32 rid, __u32 pasid,
+		   __u32 flags, __u32 prgi, int ret)
+{
+	__u64 a[] = { iommu, rid, pasid, flags, prgi, (__u64)(long long)ret };
+
+	run(p, a, 6);
+}
+
+static void response(struct bpf_program *p, __u32 iommu, __u32 rid, __u32 pasid,
+		     __u32 flags, __u32 prgi, __u32 code)
+{
+	__u64 a[] = { iommu, rid, pasid, flags, prgi, code };
+
+	run(p, a, 6);
+}
+
+static void pq_error(struct bpf_program *p, __u32 iommu, __u32 errors)
+{
+	__u64 a[] = { iommu, errors, 1, 2 };
+
+	run(p, a, 4);
+}
+
+static void failure(struct bpf_program *p, __u32 rid, __u32 pasid, __u32 pv,
+		    __u32 grpid, __u64 addr, __u32 perm, __u32 code, __u32 reason)
+{
+	__u64 a[] = { 0, rid, pasid, pv, grpid, addr, perm, code, reason };
+
+	run(p, a, 9);
+}
+
+/* Merged per-CPU row; max[0] = max of the given epoch. */
+static bool get_row(struct riommu_top_bpf *s, __u32 iommu, __u32 rid, __u32 pasid,
+		    __u32 epoch, struct riommu_row *out)
+{
+	struct riommu_row_key k = { .iommu = iommu, .rid = rid, .pasid = pasid };
+	size_t vsz = (sizeof(struct riommu_row) + 7) & ~7UL;
+	char *vals = calloc(ncpu, vsz);
+	int c, err;
+	unsigned j;
+
+	memset(out, 0, sizeof(*out));
+	err = bpf_map_lookup_elem(bpf_map__fd(s->maps.rows), &k, vals);
+	for (c = 0; !err && c < ncpu; c++) {
+		const struct riommu_row *v = (void *)(vals + c * vsz);
+
+		for (j = 0; j < offsetof(struct riommu_row, lat) / 8; j++)
+			((__u64 *)out)[j] += ((const __u64 *)v)[j];
+		riommu_lat_merge(&out->lat, &v->lat, epoch);
+	}
+	free(vals);
+	return !err;
+}
+
+static __u64 drop(int fd, int what)
+{
+	__u64 d[RIOMMU_DROP_MAX];
+
+	riommu_read_drops(fd, d);
+	return d[what];
+}
+
+static int count_entries(int fd, size_t ksz)
+{
+	char key[64], next[64];
+	void *prev = NULL;
+	int n = 0;
+
+	while (!bpf_map_get_next_key(fd, prev, next)) {
+		memcpy(key, next, ksz);
+		prev = key;
+		n++;
+	}
+	return n;
+}
+
+static __u64 fine_total(const struct riommu_lat *l)
+{
+	__u64 t = 0;
+	int i;
+
+	for (i = 0; i < RIOMMU_FINE_SLOTS; i++)
+		t += l->fine[i];
+	return t;
+}
+
+static struct riommu_top_bpf *top_load(const char *what, bool per_pasid, __u32 rid,
+				       __u32 groups)
+{
+	struct riommu_top_bpf *s = riommu_top_bpf__open();
+	int err;
+
+	if (!s) {
+		check(false, what, "open failed");
+		return NULL;
+	}
+	s->rodata->per_pasid = per_pasid;
+	s->rodata->targ_rid = rid;
+	if (groups)
+		bpf_map__set_max_entries(s->maps.groups, groups);
+	err = riommu_top_bpf__load(s);
+	check(!err, what, "load: %s", strerror(-err));
+	if (err) {
+		riommu_top_bpf__destroy(s);
+		return NULL;
+	}
+	return s;
+}
+
+static void test_top(void)
+{
+	struct riommu_top_bpf *s = top_load("top: all programs load", false, RIOMMU_ANY, 0);
+	struct riommu_row r;
+	int i;
+
+	if (!s)
+		return;
+	struct bpf_program *C = s->progs.top_pq_consume, *Rp = s->progs.top_pq_report,
+			   *P = s->progs.top_page_response, *E = s->progs.top_pq_error,
+			   *F = s->progs.top_iopf_failure;
+
+	/* RID 0x8, no PASID: one group of 3 requests, Success */
+	for (i = 0; i < 3; i++) {
+		consume(C, 0, 0x8, 0, R | (i == 2 ? L : 0), 1, 0x1000 + i * 0x1000);
+		report(Rp, 0, 0x8, 0, R | (i == 2 ? L : 0), 1, 0);
+	}
+	usleep(3000);
+	response(P, 0, 0x8, 0, 0, 1, RIOMMU_PRGR_SUCCESS);
+	/* RID 0x8, PASID 5: one group of 2 requests, Invalid */
+	consume(C, 0, 0x8, 5, PV | W, 2, 0x2000);
+	consume(C, 0, 0x8, 5, PV | W | L, 2, 0x3000);
+	response(P, 0, 0x8, 5, PV, 2, RIOMMU_PRGR_INVALID);
+	/* RID 0x10 on IOMMU 1, PASID 7: 4 single-request groups, 3 Success 1 Failure */
+	for (i = 0; i < 4; i++)
+		consume(C, 1, 0x10, 7, PV | R | W | L, 10 + i, 0x10000);
+	for (i = 0; i < 4; i++)
+		response(P, 1, 0x10, 7, PV, 10 + i, i == 3 ? RIOMMU_PRGR_FAILURE : RIOMMU_PRGR_SUCCESS);
+	failure(F, 0x10, 7, 1, 13, 0x10000, 3, 2, 2);
+	/* same PASID value but PV clear is another group (pairing key) */
+	consume(C, 1, 0x10, 7, R | L, 10, 0x5000);
+	/* stop marker: no group */
+	consume(C, 0, 0x8, 5, PV | L, 3, 0);
+	/* reports: one unknown devid */
+	report(Rp, 0, 0x30, 0, R | L, 4, -ENODEV);
+	/* response without request */
+	response(P, 0, 0x20, 0, 0, 99, RIOMMU_PRGR_SUCCESS);
+	/* PQ error on IOMMU 0: overflow + memory fault */
+	pq_error(E, 0, RIOMMU_PQ_OVF | RIOMMU_PQ_MF);
+	/* group left in flight: RID 0x40, 2 requests */
+	consume(C, 0, 0x40, 0, R, 7, 0x7000);
+	consume(C, 0, 0x40, 0, R, 7, 0x8000);
+
+	check(get_row(s, 0, 0x8, RIOMMU_ANY, 0, &r), "top: row iommu0 rid 0x8 exists", "missing");
+	CHECK_EQ("top: rid 0x8 requests", 5, r.requests);
+	CHECK_EQ("top: rid 0x8 groups", 2, r.groups);
+	CHECK_EQ("top: rid 0x8 stop markers", 1, r.stop_markers);
+	CHECK_EQ("top: rid 0x8 reported", 3, r.reported);
+	CHECK_EQ("top: rid 0x8 success", 1, r.resp_success);
+	CHECK_EQ("top: rid 0x8 invalid", 1, r.resp_invalid);
+	CHECK_EQ("top: rid 0x8 latency count", 2, r.lat.count);
+	CHECK_EQ("top: rid 0x8 fine histogram total", 2, fine_total(&r.lat));
+	check(r.lat.max[0] >= 3000000 && r.lat.max[0] < 1000000000ULL,
+	      "top: rid 0x8 max latency covers the 3 ms gap", "max %llu ns",
+	      (unsigned long long)r.lat.max[0]);
+	check(r.lat.sum >= r.lat.max[0], "top: latency sum >= max", "sum %llu",
+	      (unsigned long long)r.lat.sum);
+
+	check(get_row(s, 1, 0x10, RIOMMU_ANY, 0, &r), "top: row iommu1 rid 0x10 exists", "missing");
+	CHECK_EQ("top: rid 0x10 requests", 5, r.requests);
+	CHECK_EQ("top: rid 0x10 groups", 5, r.groups);
+	CHECK_EQ("top: rid 0x10 success", 3, r.resp_success);
+	CHECK_EQ("top: rid 0x10 failure responses", 1, r.resp_failure);
+	CHECK_EQ("top: rid 0x10 failure notification attributed to iommu 1", 1, r.failures);
+	CHECK_EQ("top: rid 0x10 latency count", 4, r.lat.count);
+
+	check(get_row(s, 0, 0x20, RIOMMU_ANY, 0, &r), "top: row rid 0x20 exists", "missing");
+	CHECK_EQ("top: unpaired response counted by code", 1, r.resp_success);
+	CHECK_EQ("top: unpaired response has no latency", 0, r.lat.count);
+	CHECK_EQ("top: response without request -> drop", 1,
+		 drop(bpf_map__fd(s->maps.drops), RIOMMU_DROP_NO_REQ));
+
+	get_row(s, 0, 0x30, RIOMMU_ANY, 0, &r);
+	CHECK_EQ("top: report -ENODEV -> report_errors", 1, r.report_errors);
+	CHECK_EQ("top: report -ENODEV -> unknown_devid", 1, r.unknown_devid);
+
+	check(get_row(s, 0, RIOMMU_ANY, RIOMMU_ANY, 0, &r), "top: iommu0 row for PQ errors", "missing");
+	CHECK_EQ("top: pq_errors", 1, r.pq_errors);
+	CHECK_EQ("top: pq overflows", 1, r.pq_overflows);
+	CHECK_EQ("top: pq memory faults", 1, r.pq_memfaults);
+
+	/* in flight: rid 0x40 prgi 7 (2 requests) and rid 0x10 prgi 10 without PV */
+	{
+		struct riommu_grp_key k = { .iommu = 0, .devid = 0x40, .pasid = 0, .prgi = 7 };
+		struct riommu_grp g;
+		int fd = bpf_map__fd(s->maps.groups);
+
+		CHECK_EQ("top: groups in flight", 2, count_entries(fd, sizeof(k)));
+		check(!bpf_map_lookup_elem(fd, &k, &g), "top: in-flight group rid 0x40 prgi 7",
+		      "missing");
+		CHECK_EQ("top: in-flight group request count", 2, g.nreq);
+		CHECK_EQ("top: in-flight group first address", 0x7000, g.addr);
+	}
+
+	/* interval max: bump the epoch, one short group, max is per epoch */
+	s->bss->epoch = 1;
+	consume(C, 0, 0x8, 0, R | L, 50, 0);
+	response(P, 0, 0x8, 0, 0, 50, RIOMMU_PRGR_SUCCESS);
+	get_row(s, 0, 0x8, RIOMMU_ANY, 1, &r);
+	check(r.lat.max[0] > 0 && r.lat.max[0] < 3000000, "top: epoch 1 max excludes epoch 0",
+	      "max %llu ns", (unsigned long long)r.lat.max[0]);
+	get_row(s, 0, 0x8, RIOMMU_ANY, 0, &r);
+	check(r.lat.max[0] >= 3000000, "top: epoch 0 max still readable",
+	      "max %llu ns", (unsigned long long)r.lat.max[0]);
+	riommu_top_bpf__destroy(s);
+}
+
+static void test_top_per_pasid(void)
+{
+	struct riommu_top_bpf *s = top_load("top -P: loads", true, RIOMMU_ANY, 0);
+	struct bpf_program *C, *P;
+	struct riommu_row r;
+
+	if (!s)
+		return;
+	C = s->progs.top_pq_consume;
+	P = s->progs.top_page_response;
+	consume(C, 0, 0x8, 5, PV | R | L, 1, 0);
+	consume(C, 0, 0x8, 6, PV | R, 1, 0);
+	consume(C, 0, 0x8, 6, PV | R | L, 1, 0);
+	consume(C, 0, 0x8, 0, R | L, 1, 0);
+	response(P, 0, 0x8, 6, PV, 1, RIOMMU_PRGR_SUCCESS);
+	get_row(s, 0, 0x8, 5, 0, &r);
+	CHECK_EQ("top -P: pasid 5 requests", 1, r.requests);
+	get_row(s, 0, 0x8, 6, 0, &r);
+	CHECK_EQ("top -P: pasid 6 requests", 2, r.requests);
+	CHECK_EQ("top -P: pasid 6 groups", 1, r.groups);
+	CHECK_EQ("top -P: pasid 6 latency count", 1, r.lat.count);
+	get_row(s, 0, 0x8, RIOMMU_NOPASID, 0, &r);
+	CHECK_EQ("top -P: no-PASID row requests", 1, r.requests);
+	CHECK_EQ("top -P: rows", 3, count_entries(bpf_map__fd(s->maps.rows),
+						  sizeof(struct riommu_row_key)));
+	riommu_top_bpf__destroy(s);
+}
+
+static void test_top_filter(void)
+{
+	struct riommu_top_bpf *s = top_load("top --rid: loads", false, 0x8, 0);
+	struct riommu_row r;
+
+	if (!s)
+		return;
+	consume(s->progs.top_pq_consume, 0, 0x8, 0, R | L, 1, 0);
+	consume(s->progs.top_pq_consume, 0, 0x9, 0, R | L, 1, 0);
+	response(s->progs.top_page_response, 0, 0x9, 0, 0, 1, 0);
+	get_row(s, 0, 0x8, RIOMMU_ANY, 0, &r);
+	CHECK_EQ("top --rid: matching RID counted", 1, r.requests);
+	CHECK_EQ("top --rid: other RID ignored",
+		 1, count_entries(bpf_map__fd(s->maps.rows), sizeof(struct riommu_row_key)));
+	CHECK_EQ("top --rid: filtered response is no drop", 0,
+		 drop(bpf_map__fd(s->maps.drops), RIOMMU_DROP_NO_REQ));
+	riommu_top_bpf__destroy(s);
+}
+
+static void test_top_full(void)
+{
+	struct riommu_top_bpf *s = top_load("top: loads with a 4-entry group table", false,
+					    RIOMMU_ANY, 4);
+	int fd, i;
+
+	if (!s)
+		return;
+	fd = bpf_map__fd(s->maps.drops);
+	for (i = 0; i < 6; i++)
+		consume(s->progs.top_pq_consume, 0, 0x8, 0, R | L, i, 0);
+	/* a request joining an existing group needs no new entry */
+	consume(s->progs.top_pq_consume, 0, 0x8, 0, R | L, 0, 0);
+	CHECK_EQ("top: full group table -> drops counted", 2, drop(fd, RIOMMU_DROP_GRP_FULL));
+	for (i = 0; i < 6; i++)
+		response(s->progs.top_page_response, 0, 0x8, 0, 0, i, 0);
+	CHECK_EQ("top: responses of dropped groups -> no-request drops", 2,
+		 drop(fd, RIOMMU_DROP_NO_REQ));
+	CHECK_EQ("top: table empty after responses", 0,
+		 count_entries(bpf_map__fd(s->maps.groups), sizeof(struct riommu_grp_key)));
+	riommu_top_bpf__destroy(s);
+}
+
+static struct riommu_trace_bpf *trace_load(const char *what, bool events, __u32 mask,
+					   bool per_rid, bool per_pasid, __u32 lin,
+					   __u32 ringbuf)
+{
+	struct riommu_trace_bpf *s = riommu_trace_bpf__open();
+	int err;
+
+	if (!s) {
+		check(false, what, "open failed");
+		return NULL;
+	}
+	s->rodata->events_mode = events;
+	s->rodata->ev_mask = mask;
+	s->rodata->per_rid = per_rid;
+	s->rodata->per_pasid = per_pasid;
+	s->rodata->lin_step = lin;
+	if (ringbuf)
+		bpf_map__set_max_entries(s->maps.events, ringbuf);
+	err = riommu_trace_bpf__load(s);
+	check(!err, what, "load: %s", strerror(-err));
+	if (err) {
+		riommu_trace_bpf__destroy(s);
+		return NULL;
+	}
+	return s;
+}
+
+static bool get_hist(struct riommu_trace_bpf *s, __u32 iommu, __u32 rid, __u32 pasid,
+		     struct riommu_hist *out)
+{
+	struct riommu_hist_key k = { .iommu = iommu, .rid = rid, .pasid = pasid };
+	size_t vsz = (sizeof(struct riommu_hist) + 7) & ~7UL;
+	char *vals = calloc(ncpu, vsz);
+	int c, err, j;
+
+	memset(out, 0, sizeof(*out));
+	err = bpf_map_lookup_elem(bpf_map__fd(s->maps.hists), &k, vals);
+	for (c = 0; !err && c < ncpu; c++) {
+		const struct riommu_hist *v = (void *)(vals + c * vsz);
+
+		for (j = 0; j < RIOMMU_LOG2_SLOTS; j++)
+			out->log2[j] += v->log2[j];
+		for (j = 0; j <= RIOMMU_LIN_SLOTS; j++)
+			out->lin[j] += v->lin[j];
+		riommu_lat_merge(&out->lat, &v->lat, 0);
+	}
+	free(vals);
+	return !err;
+}
+
+static __u64 sum(const __u64 *a, int n)
+{
+	__u64 t = 0;
+
+	while (n--)
+		t += a[n];
+	return t;
+}
+
+static void test_trace_hist(void)
+{
+	struct riommu_trace_bpf *s = trace_load("trace: histogram programs load", false, 0,
+						false, true, 100, 0);
+	struct bpf_program *C, *P;
+	struct riommu_hist h;
+	int i;
+
+	if (!s)
+		return;
+	C = s->progs.trace_pq_consume;
+	P = s->progs.trace_page_response;
+	/* RID 0x8 PASID 1: 3 groups of 2 requests; RID 0x9 no PASID: 2 groups */
+	for (i = 0; i < 3; i++) {
+		consume(C, 0, 0x8, 1, PV | R, i, 0);
+		consume(C, 0, 0x8, 1, PV | R | L, i, 0);
+	}
+	for (i = 0; i < 2; i++)
+		consume(C, 0, 0x9, 0, W | L, i, 0);
+	usleep(2000);
+	for (i = 0; i < 3; i++)
+		response(P, 0, 0x8, 1, PV, i, 0);
+	for (i = 0; i < 2; i++)
+		response(P, 0, 0x9, 0, 0, i, 1);
+	response(P, 0, 0x9, 0, 0, 77, 0);	/* no request */
+
+	check(get_hist(s, 0, 0x8, 1, &h), "trace -P: hist rid 0x8 pasid 1 exists", "missing");
+	CHECK_EQ("trace -P: rid 0x8 pasid 1 count", 3, h.lat.count);
+	CHECK_EQ("trace -P: log2 total", 3, sum(h.log2, RIOMMU_LOG2_SLOTS));
+	CHECK_EQ("trace -P: linear total", 3, sum(h.lin, RIOMMU_LIN_SLOTS + 1));
+	{
+		/* 2 ms = 2000 us: log2 slot of >= 2000 us is >= 11 */
+		int first = -1;
+
+		for (i = 0; i < RIOMMU_LOG2_SLOTS; i++)
+			if (h.log2[i] && first < 0)
+				first = i;
+		check(first >= 11, "trace -P: log2 slot matches >= 2 ms in us", "slot %d", first);
+		CHECK_EQ("trace -P: linear buckets of 100 us put 2 ms at >= slot 20", 3,
+			 sum(h.lin + 20, RIOMMU_LIN_SLOTS + 1 - 20));
+	}
+	check(get_hist(s, 0, 0x9, RIOMMU_NOPASID, &h), "trace -P: hist rid 0x9 no PASID exists",
+	      "missing");
+	CHECK_EQ("trace -P: rid 0x9 count", 2, h.lat.count);
+	CHECK_EQ("trace: response without request -> drop", 1,
+		 drop(bpf_map__fd(s->maps.drops), RIOMMU_DROP_NO_REQ));
+	CHECK_EQ("trace -P: histogram keys", 2,
+		 count_entries(bpf_map__fd(s->maps.hists), sizeof(struct riommu_hist_key)));
+	riommu_trace_bpf__destroy(s);
+}
+
+struct evlog {
+	int n;
+	struct riommu_event ev[64];
+};
+
+static int on_event(void *ctx, void *data, size_t len)
+{
+	struct evlog *l = ctx;
+
+	if (len >= sizeof(struct riommu_event) && l->n < 64)
+		memcpy(&l->ev[l->n++], data, sizeof(struct riommu_event));
+	return 0;
+}
+
+static void test_trace_events(void)
+{
+	__u32 all = RIOMMU_EVM(RIOMMU_EV_CONSUME) | RIOMMU_EVM(RIOMMU_EV_REPORT) |
+		    RIOMMU_EVM(RIOMMU_EV_RESPONSE) | RIOMMU_EVM(RIOMMU_EV_FAILURE) |
+		    RIOMMU_EVM(RIOMMU_EV_PQ_ERROR);
+	struct riommu_trace_bpf *s = trace_load("trace -e: event programs load", true, all,
+						false, false, 0, 0);
+	static struct evlog log;
+	struct ring_buffer *rb;
+
+	if (!s)
+		return;
+	rb = ring_buffer__new(bpf_map__fd(s->maps.events), on_event, &log, NULL);
+	check(rb != NULL, "trace -e: ring buffer opens", "%s", strerror(errno));
+	if (!rb)
+		goto out;
+	consume(s->progs.trace_pq_consume, 2, 0x18, 9, PV | R | W | L, 33, 0xabc000);
+	report(s->progs.trace_pq_report, 2, 0x18, 9, PV | R | W | L, 33, 0);
+	response(s->progs.trace_page_response, 2, 0x18, 9, PV, 33, RIOMMU_PRGR_INVALID);
+	failure(s->progs.trace_iopf_failure, 0x18, 9, 1, 33, 0xabc000, 3, 1, 1);
+	pq_error(s->progs.trace_pq_error, 2, RIOMMU_PQ_OVF);
+	ring_buffer__consume(rb);
+	CHECK_EQ("trace -e: 5 events", 5, log.n);
+	if (log.n == 5) {
+		CHECK_EQ("trace -e: order consume", RIOMMU_EV_CONSUME, log.ev[0].type);
+		CHECK_EQ("trace -e: consume addr", 0xabc000, log.ev[0].addr);
+		CHECK_EQ("trace -e: consume prgi", 33, log.ev[0].prgi);
+		CHECK_EQ("trace -e: order report", RIOMMU_EV_REPORT, log.ev[1].type);
+		CHECK_EQ("trace -e: order response", RIOMMU_EV_RESPONSE, log.ev[2].type);
+		CHECK_EQ("trace -e: response code", RIOMMU_PRGR_INVALID, log.ev[2].val);
+		CHECK_EQ("trace -e: response latency = response ts - first request ts",
+			 log.ev[2].ts - log.ev[0].ts, log.ev[2].lat);
+		CHECK_EQ("trace -e: response nreq", 1, log.ev[2].reason);
+		CHECK_EQ("trace -e: order failure", RIOMMU_EV_FAILURE, log.ev[3].type);
+		CHECK_EQ("trace -e: failure attributed to iommu 2", 2, log.ev[3].iommu);
+		CHECK_EQ("trace -e: failure pasid", 9, log.ev[3].pasid);
+		CHECK_EQ("trace -e: failure perm", 3, log.ev[3].perm);
+		CHECK_EQ("trace -e: failure reason", 1, log.ev[3].reason);
+		CHECK_EQ("trace -e: failure with no device has empty name", 0, log.ev[3].dev[0]);
+		CHECK_EQ("trace -e: order pq_error", RIOMMU_EV_PQ_ERROR, log.ev[4].type);
+		CHECK_EQ("trace -e: pq_error bits", RIOMMU_PQ_OVF, log.ev[4].val);
+	}
+	ring_buffer__free(rb);
+out:
+	riommu_trace_bpf__destroy(s);
+}
+
+static void test_trace_ringbuf_full(void)
+{
+	struct riommu_trace_bpf *s = trace_load("trace -f: loads with a 1-page ring buffer",
+						true, RIOMMU_EVM(RIOMMU_EV_FAILURE), false,
+						false, 0, 4096);
+	int i, n = 100, fit;
+
+	if (!s)
+		return;
+	for (i = 0; i < n; i++)
+		failure(s->progs.trace_iopf_failure, 0x8, 0, 0, i, 0, 1, 1, 1);
+	/* consume events are masked out: no ring traffic, no drops */
+	consume(s->progs.trace_pq_consume, 0, 0x8, 0, R | L, 1, 0);
+	fit = 4096 / (((sizeof(struct riommu_event) + 8 + 7) / 8) * 8);
+	CHECK_EQ("trace: ring buffer full -> drops counted", n - fit,
+		 drop(bpf_map__fd(s->maps.drops), RIOMMU_DROP_RINGBUF));
+	riommu_trace_bpf__destroy(s);
+}
+
+int main(void)
+{
+	riommu_setup_libbpf(getenv("V") != NULL);
+	ncpu = libbpf_num_possible_cpus();
+	test_top();
+	test_top_per_pasid();
+	test_top_filter();
+	test_top_full();
+	test_trace_hist();
+	test_trace_events();
+	test_trace_ringbuf_full();
+	return failures ? 1 : 0;
+}

@@ -1,0 +1,238 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+#include <errno.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <sys/stat.h>
+#include <bpf/bpf.h>
+#include <bpf/btf.h>
+#include <bpf/libbpf.h>
+#include "common.h"
+
+volatile sig_atomic_t riommu_exiting;
+bool riommu_verbose;
+
+const struct riommu_tp riommu_tps[5] = {
+	[TP_CONSUME] = { "riscv_iommu", "pq_consume", true },
+	[TP_REPORT] = { "riscv_iommu", "pq_report", true },
+	[TP_RESPONSE] = { "riscv_iommu", "page_response", true },
+	[TP_PQ_ERROR] = { "riscv_iommu", "pq_error", true },
+	[TP_IOPF_FAILURE] = { "iommu", "iopf_failure", false },
+};
+
+const char *const riommu_drop_names[RIOMMU_DROP_MAX] = {
+	[RIOMMU_DROP_GRP_FULL] = "group_table_full",
+	[RIOMMU_DROP_NO_REQ] = "response_without_request",
+	[RIOMMU_DROP_ROW_FULL] = "stats_table_full",
+	[RIOMMU_DROP_RINGBUF] = "ringbuf_full",
+};
+
+int riommu_libbpf_print(int level, const char *fmt, va_list ap)
+{
+	if (!riommu_verbose)
+		return 0;
+	return vfprintf(stderr, fmt, ap);
+}
+
+void riommu_setup_libbpf(bool verbose)
+{
+	riommu_verbose = verbose;
+	libbpf_set_print((libbpf_print_fn_t)riommu_libbpf_print);
+}
+
+static void on_signal(int sig)
+{
+	(void)sig;
+	riommu_exiting = 1;
+}
+
+int riommu_setup_signals(void)
+{
+	struct sigaction sa = { .sa_handler = on_signal };
+
+	/* no SA_RESTART: sleeps and polls return early on Ctrl-C */
+	sigemptyset(&sa.sa_mask);
+	if (sigaction(SIGINT, &sa, NULL) || sigaction(SIGTERM, &sa, NULL))
+		return -errno;
+	return 0;
+}
+
+static const char *tracefs_root(void)
+{
+	static const char *const cands[] = {
+		"/sys/kernel/tracing", "/sys/kernel/debug/tracing",
+	};
+	static char buf[512];
+	const char *env = getenv("RIOMMU_TRACEFS");
+	struct stat st;
+	size_t i;
+
+	if (env && *env)
+		return env;
+	for (i = 0; i < ARRAY_SIZE(cands); i++) {
+		snprintf(buf, sizeof(buf), "%s/events", cands[i]);
+		if (!stat(buf, &st) && S_ISDIR(st.st_mode))
+			return cands[i];
+	}
+	return NULL;
+}
+
+int riommu_check_tracepoints(const char *tool, struct riommu_tp *tps, int n)
+{
+	const char *root = tracefs_root();
+	struct btf *btf = NULL;
+	char path[600];
+	struct stat st;
+	int i;
+
+	if (!root) {
+		btf = btf__load_vmlinux_btf();
+		if (!btf) {
+			fprintf(stderr, "%s: cannot look for the riscv_iommu tracepoints: "
+				"tracefs is not mounted and the kernel has no BTF "
+				"(mount -t tracefs nodev /sys/kernel/tracing and retry).\n", tool);
+			return -1;
+		}
+	}
+	for (i = 0; i < n; i++) {
+		if (root) {
+			snprintf(path, sizeof(path), "%s/events/%s/%s", root,
+				 tps[i].system, tps[i].name);
+			tps[i].present = !stat(path, &st);
+		} else {
+			snprintf(path, sizeof(path), "btf_trace_%s", tps[i].name);
+			tps[i].present = btf__find_by_name_kind(btf, path, BTF_KIND_TYPEDEF) > 0;
+		}
+	}
+	btf__free(btf);
+	for (i = 0; i < n; i++) {
+		if (tps[i].required && !tps[i].present) {
+			fprintf(stderr, "%s: this kernel has no %s:%s tracepoint; "
+				"run it on a kernel built with CONFIG_RISCV_IOMMU_PRI and the "
+				"riommu tracepoint patches (the riommu lab kernel).\n",
+				tool, tps[i].system, tps[i].name);
+			return -1;
+		}
+	}
+	for (i = 0; i < n; i++)
+		if (!tps[i].present && riommu_verbose)
+			fprintf(stderr, "%s: %s:%s not found, not traced\n", tool,
+				tps[i].system, tps[i].name);
+	return 0;
+}
+
+uint64_t riommu_mono_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ULL + ts.tv_nsec;
+}
+
+double riommu_wall_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+bool riommu_sleep_until(uint64_t deadline)
+{
+	struct timespec ts = {
+		.tv_sec = deadline / 1000000000ULL,
+		.tv_nsec = deadline % 1000000000ULL,
+	};
+
+	while (!riommu_exiting) {
+		int err = clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL);
+
+		if (!err)
+			return true;
+		if (err != EINTR)
+			return false;
+	}
+	return false;
+}
+
+int riommu_read_drops(int fd, __u64 *out)
+{
+	int ncpu = libbpf_num_possible_cpus(), i, c;
+	__u64 *v;
+
+	if (ncpu <= 0)
+		return -EINVAL;
+	v = calloc(ncpu, sizeof(*v));
+	if (!v)
+		return -ENOMEM;
+	for (i = 0; i < RIOMMU_DROP_MAX; i++) {
+		__u32 k = i;
+
+		out[i] = 0;
+		if (bpf_map_lookup_elem(fd, &k, v))
+			continue;
+		for (c = 0; c < ncpu; c++)
+			out[i] += v[c];
+	}
+	free(v);
+	return 0;
+}
+
+void riommu_lat_merge(struct riommu_lat *dst, const struct riommu_lat *src, __u32 ended)
+{
+	__u32 s = ended & 1;
+	int i;
+
+	dst->count += src->count;
+	dst->sum += src->sum;
+	if (src->max_epoch[s] == ended && src->max[s] > dst->max[0])
+		dst->max[0] = src->max[s];
+	for (i = 0; i < RIOMMU_FINE_SLOTS; i++)
+		dst->fine[i] += src->fine[i];
+}
+
+const char *riommu_prgr_name(unsigned code)
+{
+	switch (code) {
+	case RIOMMU_PRGR_SUCCESS: return "Success";
+	case RIOMMU_PRGR_INVALID: return "Invalid";
+	case RIOMMU_PRGR_FAILURE: return "Failure";
+	default: return "Unknown";
+	}
+}
+
+const char *riommu_core_code_name(unsigned code)
+{
+	static const char *const n[] = { "Success", "Invalid", "Failure" };
+
+	return code < ARRAY_SIZE(n) ? n[code] : "Unknown";
+}
+
+const char *riommu_reason_name(unsigned reason)
+{
+	static const char *const n[] = {
+		[1] = "no-handler", [2] = "handler", [3] = "nomem",
+		[4] = "teardown", [5] = "report",
+	};
+
+	return reason && reason < ARRAY_SIZE(n) ? n[reason] : "unknown";
+}
+
+static void perm_str(char *buf, size_t len, bool r, bool w, bool x, bool p)
+{
+	snprintf(buf, len, "%c%c%c%s", r ? 'r' : '-', w ? 'w' : '-', x ? 'x' : '-',
+		 p ? "p" : "");
+}
+
+void riommu_flags_perm(char *buf, size_t len, __u32 f)
+{
+	perm_str(buf, len, f & RIOMMU_F_R, f & RIOMMU_F_W, f & RIOMMU_F_X, f & RIOMMU_F_PRIV);
+}
+
+void riommu_fault_perm(char *buf, size_t len, __u32 perm)
+{
+	/* IOMMU_FAULT_PERM_READ/WRITE/EXEC/PRIV = bits 0..3 */
+	perm_str(buf, len, perm & 1, perm & 2, perm & 4, perm & 8);
+}

@@ -1,0 +1,62 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/* Helpers shared by the riommu tools (user space). */
+#ifndef RIOMMU_TOOLS_COMMON_H
+#define RIOMMU_TOOLS_COMMON_H
+
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdint.h>
+#include <signal.h>
+#include <linux/types.h>
+#include "riommu.h"
+
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
+extern volatile sig_atomic_t riommu_exiting;
+extern bool riommu_verbose;
+
+int riommu_libbpf_print(int level, const char *fmt, va_list ap);
+void riommu_setup_libbpf(bool verbose);
+int riommu_setup_signals(void);
+
+/* A tracepoint the tools attach to; "required" ones must exist. */
+struct riommu_tp {
+	const char *system;
+	const char *name;
+	bool required;
+	bool present;		/* filled by riommu_check_tracepoints() */
+};
+
+/* Tracepoint set of both tools, in docs/interfaces.md order. */
+extern const struct riommu_tp riommu_tps[5];
+enum { TP_CONSUME, TP_REPORT, TP_RESPONSE, TP_PQ_ERROR, TP_IOPF_FAILURE };
+
+/*
+ * Look for the events in tracefs (RIOMMU_TRACEFS overrides the mount point),
+ * else in kernel BTF (btf_trace_<name>).  On a missing required event print
+ * one sentence to stderr and return -1.
+ */
+int riommu_check_tracepoints(const char *tool, struct riommu_tp *tps, int n);
+
+/* CLOCK_MONOTONIC in ns: the clock of bpf_ktime_get_ns(). */
+uint64_t riommu_mono_ns(void);
+double riommu_wall_s(void);
+/* Sleep until the deadline or a signal; returns false when exiting. */
+bool riommu_sleep_until(uint64_t mono_deadline_ns);
+
+/* Sum per-CPU u64 drop counters; out must hold RIOMMU_DROP_MAX values. */
+int riommu_read_drops(int map_fd, __u64 *out);
+extern const char *const riommu_drop_names[RIOMMU_DROP_MAX];
+
+/* Sum/merge per-CPU latency summaries; ended_epoch picks the max slot. */
+void riommu_lat_merge(struct riommu_lat *dst, const struct riommu_lat *src, __u32 ended_epoch);
+/* Max of one merged summary for the ended epoch (stored in max[0]). */
+
+const char *riommu_prgr_name(unsigned code);
+const char *riommu_core_code_name(unsigned code);
+const char *riommu_reason_name(unsigned reason);
+/* "rw", "r-x", ... from riscv_iommu flags or IOMMU_FAULT_PERM_* bits. */
+void riommu_flags_perm(char *buf, size_t len, __u32 flags);
+void riommu_fault_perm(char *buf, size_t len, __u32 perm);
+
+#endif

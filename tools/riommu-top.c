@@ -1,0 +1,533 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/*
+ * riommu-top: live per (IOMMU, RID[, PASID]) view of RISC-V IOMMU page
+ * requests: rates, groups in flight, request-to-PRGR latency, responses,
+ * failure notifications, PQ errors and groups stuck without a response.
+ */
+#include <argp.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+#include "common.h"
+#include "opts.h"
+#include "output.h"
+#include "top_model.h"
+#include "riommu_top.skel.h"
+
+enum { OPT_RID = 0x100, OPT_PASID, OPT_IOMMU, OPT_CSV, OPT_NOCLEAR, OPT_GROUPS, OPT_MAXROWS };
+
+static struct env {
+	__u64 interval_ns;
+	long count;
+	int rows;
+	enum top_sort sort;
+	bool noclear, per_pasid, json, csv, verbose;
+	__u32 rid, pasid, iommu;
+	__u64 timeout_ns;
+	__u32 max_groups, max_rows;
+	int nargs;
+} env = {
+	.interval_ns = 1000000000ULL,
+	.count = -1,
+	.rows = 20,
+	.sort = SORT_REQ,
+	.rid = RIOMMU_ANY, .pasid = RIOMMU_ANY, .iommu = RIOMMU_ANY,
+	.timeout_ns = 1000000000ULL,
+	.max_groups = 8192,
+	.max_rows = 1024,
+};
+
+const char *argp_program_version = "riommu-top 1.0";
+static const char doc[] =
+"Show RISC-V IOMMU page-request activity per IOMMU and requester ID.\n"
+"\n"
+"USAGE: riommu-top [OPTION...] [interval [count]]\n"
+"\n"
+"EXAMPLES:\n"
+"    riommu-top             # refresh every second until Ctrl-C\n"
+"    riommu-top 5 10        # 5 second intervals, 10 times\n"
+"    riommu-top -P -s p99   # one row per PASID, sorted by p99 latency\n"
+"    riommu-top --rid 0x8   # only requester ID 0x8\n"
+"    riommu-top -j 1 3      # NDJSON records, 3 intervals\n"
+"    riommu-top -t 0.5      # groups without response after 0.5 s are stuck";
+
+static const struct argp_option opts[] = {
+	{ "rows", 'r', "ROWS", 0, "Maximum rows to print (default 20)", 0 },
+	{ "sort", 's', "KEY", 0,
+	  "Sort by req, grp, inflight, age, avg, p50, p99, max, fail, inv or rid (default req)", 0 },
+	{ "per-pasid", 'P', NULL, 0, "One row per PASID", 0 },
+	{ "noclear", OPT_NOCLEAR, NULL, 0, "Do not clear the screen between intervals", 0 },
+	{ "rid", OPT_RID, "RID", 0, "Only this requester ID (number or bus:dev.fn)", 0 },
+	{ "pasid", OPT_PASID, "PASID", 0, "Only requests with this PASID", 0 },
+	{ "iommu", OPT_IOMMU, "N", 0, "Only IOMMU instance N", 0 },
+	{ "timeout", 't', "SEC", 0, "Report groups without a response after SEC seconds as stuck (default 1)", 0 },
+	{ "json", 'j', NULL, 0, "Print NDJSON records instead of a table", 0 },
+	{ "csv", OPT_CSV, NULL, 0, "Print CSV records (one per row per interval)", 0 },
+	{ "groups", OPT_GROUPS, "N", 0, "Size of the in-flight group table (default 8192)", 0 },
+	{ "max-rows", OPT_MAXROWS, "N", 0, "Size of the statistics table (default 1024)", 0 },
+	{ "verbose", 'v', NULL, 0, "Show libbpf debug messages", 0 },
+	{ NULL, 'h', NULL, OPTION_HIDDEN, "Show the full help", 0 },
+	{},
+};
+
+static error_t parse_arg(int key, char *arg, struct argp_state *state)
+{
+	__u32 v;
+
+	switch (key) {
+	case 'h':
+		argp_state_help(state, stdout, ARGP_HELP_STD_HELP);
+		break;
+	case 'r':
+		if (parse_u32(arg, 1, 100000, &v))
+			argp_error(state, "invalid number of rows: %s", arg);
+		env.rows = v;
+		break;
+	case 's':
+		if (top_sort_parse(arg, &env.sort))
+			argp_error(state, "invalid sort key: %s", arg);
+		break;
+	case 'P':
+		env.per_pasid = true;
+		break;
+	case OPT_NOCLEAR:
+		env.noclear = true;
+		break;
+	case OPT_RID:
+		if (parse_rid(arg, &env.rid))
+			argp_error(state, "invalid RID: %s", arg);
+		break;
+	case OPT_PASID:
+		if (parse_u32(arg, 0, 0xfffff, &env.pasid))
+			argp_error(state, "invalid PASID: %s", arg);
+		break;
+	case OPT_IOMMU:
+		if (parse_u32(arg, 0, 0xfffffff, &env.iommu))
+			argp_error(state, "invalid IOMMU: %s", arg);
+		break;
+	case 't':
+		if (parse_seconds(arg, 86400, &env.timeout_ns))
+			argp_error(state, "invalid timeout: %s", arg);
+		break;
+	case 'j':
+		env.json = true;
+		break;
+	case OPT_CSV:
+		env.csv = true;
+		break;
+	case OPT_GROUPS:
+		if (parse_u32(arg, 1, 1 << 22, &env.max_groups))
+			argp_error(state, "invalid group table size: %s", arg);
+		break;
+	case OPT_MAXROWS:
+		if (parse_u32(arg, 1, 1 << 16, &env.max_rows))
+			argp_error(state, "invalid statistics table size: %s", arg);
+		break;
+	case 'v':
+		env.verbose = true;
+		break;
+	case ARGP_KEY_ARG:
+		if (env.nargs == 0) {
+			if (parse_seconds(arg, 86400, &env.interval_ns))
+				argp_error(state, "invalid interval: %s", arg);
+		} else if (env.nargs == 1) {
+			if (parse_u32(arg, 1, 0x7fffffff, &v))
+				argp_error(state, "invalid count: %s", arg);
+			env.count = v;
+		} else {
+			argp_error(state, "unrecognized positional argument: %s", arg);
+		}
+		env.nargs++;
+		break;
+	case ARGP_KEY_END:
+		if (env.json && env.csv)
+			argp_error(state, "-j and --csv are exclusive");
+		break;
+	default:
+		return ARGP_ERR_UNKNOWN;
+	}
+	return 0;
+}
+
+struct stuck {
+	struct riommu_grp_key k;
+	struct riommu_grp g;
+	__u64 age;
+};
+
+static struct top_row *rows;
+static int nrows;
+static struct stuck *stucks;
+static int nstuck, cap_stuck;
+static bool csv_header_done;
+
+static struct top_row *row_find(const struct riommu_row_key *k, bool add)
+{
+	int i;
+
+	for (i = 0; i < nrows; i++)
+		if (!memcmp(&rows[i].key, k, sizeof(*k)))
+			return &rows[i];
+	if (!add || nrows >= (int)env.max_rows)
+		return NULL;
+	memset(&rows[nrows], 0, sizeof(rows[nrows]));
+	rows[nrows].key = *k;
+	return &rows[nrows++];
+}
+
+static int read_rows(int fd, __u32 ended)
+{
+	int ncpu = libbpf_num_possible_cpus(), c, err;
+	size_t vsz = (sizeof(struct riommu_row) + 7) & ~7UL;
+	struct riommu_row_key key, next, *prev = NULL;
+	struct riommu_row *vals, merged;
+	struct top_row *r;
+	int i;
+
+	vals = calloc(ncpu, vsz);
+	if (!vals)
+		return -ENOMEM;
+	for (i = 0; i < nrows; i++) {
+		rows[i].seen = false;
+		rows[i].inflight = 0;
+		rows[i].oldest_ns = 0;
+	}
+	while (!bpf_map_get_next_key(fd, prev, &next)) {
+		key = next;
+		prev = &key;
+		err = bpf_map_lookup_elem(fd, &key, vals);
+		if (err)
+			continue;
+		memset(&merged, 0, sizeof(merged));
+		for (c = 0; c < ncpu; c++) {
+			const struct riommu_row *v = (void *)((char *)vals + c * vsz);
+			const __u64 *a = (const __u64 *)v;
+			__u64 *o = (__u64 *)&merged;
+			unsigned j;
+
+			for (j = 0; j < offsetof(struct riommu_row, lat) / 8; j++)
+				o[j] += a[j];
+			riommu_lat_merge(&merged.lat, &v->lat, ended);
+		}
+		r = row_find(&key, true);
+		if (!r)
+			continue;
+		top_row_delta(&r->d, &merged, &r->total);
+		r->total = merged;
+		r->seen = true;
+	}
+	free(vals);
+	return 0;
+}
+
+static void read_groups(int fd, __u64 now)
+{
+	struct riommu_grp_key key, next, *prev = NULL;
+	struct riommu_row_key rk = {};
+	struct riommu_grp g;
+	struct top_row *r;
+	__u64 age;
+
+	nstuck = 0;
+	while (!bpf_map_get_next_key(fd, prev, &next)) {
+		key = next;
+		prev = &key;
+		if (bpf_map_lookup_elem(fd, &key, &g))
+			continue;
+		age = now > g.ts ? now - g.ts : 0;
+		rk.iommu = key.iommu;
+		rk.rid = key.devid;
+		rk.pasid = !env.per_pasid ? RIOMMU_ANY :
+			   (g.flags & RIOMMU_F_PV) ? key.pasid : RIOMMU_NOPASID;
+		r = row_find(&rk, true);
+		if (r) {
+			r->inflight++;
+			if (age > r->oldest_ns)
+				r->oldest_ns = age;
+		}
+		if (age >= env.timeout_ns) {
+			if (nstuck == cap_stuck) {
+				int nc = cap_stuck ? cap_stuck * 2 : 64;
+				void *p = realloc(stucks, nc * sizeof(*stucks));
+
+				if (!p)
+					continue;
+				stucks = p;
+				cap_stuck = nc;
+			}
+			stucks[nstuck].k = key;
+			stucks[nstuck].g = g;
+			stucks[nstuck++].age = age;
+		}
+	}
+}
+
+static const char *fmt(char *buf, size_t n, const char *f, double v)
+{
+	snprintf(buf, n, f, v);
+	return buf;
+}
+
+static void print_interval(struct riommu_top_bpf *skel, double iv, const __u64 *drops)
+{
+	__u64 req = 0, grp = 0, infl = 0, fails = 0, pqerr = 0, succ = 0, inv = 0, rfail = 0;
+	double now_wall = riommu_wall_s();
+	struct top_row **show;
+	struct record rec;
+	int i, nshow = 0;
+
+	(void)skel;
+	for (i = 0; i < nrows; i++) {
+		struct top_row *r = &rows[i];
+
+		if (!r->seen) {
+			/* row vanished (map full?): show no activity */
+			memset(&r->d, 0, sizeof(r->d));
+		}
+		top_row_derive(r, iv);
+		req += r->d.requests;
+		grp += r->d.groups;
+		infl += r->inflight;
+		fails += r->d.failures;
+		pqerr += r->d.pq_errors;
+		succ += r->d.resp_success;
+		inv += r->d.resp_invalid;
+		rfail += r->d.resp_failure;
+	}
+	top_sort(rows, nrows, env.sort);
+	show = calloc(nrows + 1, sizeof(*show));
+	if (!show)
+		return;
+	for (i = 0; i < nrows; i++)
+		if (top_row_active(&rows[i]))
+			show[nshow++] = &rows[i];
+
+	if (env.json || env.csv) {
+		if (env.json) {
+			rec_init(&rec);
+			rec_u64(&rec, "schema", RIOMMU_SCHEMA);
+			rec_str(&rec, "type", "summary");
+			rec_dbl(&rec, "time", now_wall);
+			rec_dbl(&rec, "interval", iv);
+			rec_u64(&rec, "requests", req);
+			rec_u64(&rec, "groups", grp);
+			rec_u64(&rec, "inflight", infl);
+			rec_u64(&rec, "stuck", nstuck);
+			rec_u64(&rec, "resp_success", succ);
+			rec_u64(&rec, "resp_invalid", inv);
+			rec_u64(&rec, "resp_failure", rfail);
+			rec_u64(&rec, "failures", fails);
+			rec_u64(&rec, "pq_errors", pqerr);
+			rec_u64(&rec, "drop_group_table_full", drops[RIOMMU_DROP_GRP_FULL]);
+			rec_u64(&rec, "drop_response_without_request", drops[RIOMMU_DROP_NO_REQ]);
+			rec_u64(&rec, "drop_stats_table_full", drops[RIOMMU_DROP_ROW_FULL]);
+			emit_json(stdout, &rec);
+		}
+		for (i = 0; i < nshow; i++) {
+			top_row_record(&rec, show[i], now_wall, iv, env.per_pasid);
+			if (env.json) {
+				emit_json(stdout, &rec);
+			} else {
+				if (!csv_header_done) {
+					emit_csv_header(stdout, &rec);
+					csv_header_done = true;
+				}
+				emit_csv(stdout, &rec);
+			}
+		}
+		for (i = 0; env.json && i < nstuck; i++) {
+			struct stuck *s = &stucks[i];
+
+			rec_init(&rec);
+			rec_u64(&rec, "schema", RIOMMU_SCHEMA);
+			rec_str(&rec, "type", "stuck");
+			rec_dbl(&rec, "time", now_wall);
+			rec_u64(&rec, "iommu", s->k.iommu);
+			rec_u64(&rec, "rid", s->k.devid);
+			if (s->g.flags & RIOMMU_F_PV)
+				rec_u64(&rec, "pasid", s->k.pasid);
+			else
+				rec_null(&rec, "pasid");
+			rec_u64(&rec, "prgi", s->k.prgi);
+			rec_u64(&rec, "requests", s->g.nreq);
+			rec_u64(&rec, "addr", s->g.addr);
+			rec_dbl(&rec, "age_ms", s->age / 1e6);
+			emit_json(stdout, &rec);
+		}
+		fflush(stdout);
+		free(show);
+		return;
+	}
+
+	static const struct table_col cols[] = {
+		{ "IOMMU", 5 }, { "RID", 8, true }, { "PASID", 7 }, { "REQ/s", 9 },
+		{ "GRP/s", 9 }, { "INFL", 6 }, { "AGE(ms)", 9 }, { "AVG(us)", 9 },
+		{ "P50(us)", 9 }, { "P99(us)", 9 }, { "MAX(us)", 9 }, { "SUCC", 7 },
+		{ "INV", 6 }, { "FAIL", 6 }, { "NOTIF", 6 }, { "PQERR", 6 },
+	};
+	char b[16][32];
+	const char *cells[16];
+	char tbuf[16];
+	time_t t = time(NULL);
+
+	strftime(tbuf, sizeof(tbuf), "%H:%M:%S", localtime(&t));
+	if (!env.noclear)
+		fputs("\033[H\033[2J", stdout);
+	printf("%s riommu-top  interval %.2fs  req/s %.0f  grp/s %.0f  in-flight %llu  "
+	       "stuck %d  responses %llu/%llu/%llu (succ/inv/fail)  notif %llu  pq-err %llu\n",
+	       tbuf, iv, iv > 0 ? req / iv : 0, iv > 0 ? grp / iv : 0,
+	       (unsigned long long)infl, nstuck, (unsigned long long)succ,
+	       (unsigned long long)inv, (unsigned long long)rfail,
+	       (unsigned long long)fails, (unsigned long long)pqerr);
+	printf("drops since start: group-table-full %llu  response-without-request %llu  "
+	       "stats-table-full %llu\n\n",
+	       (unsigned long long)drops[RIOMMU_DROP_GRP_FULL],
+	       (unsigned long long)drops[RIOMMU_DROP_NO_REQ],
+	       (unsigned long long)drops[RIOMMU_DROP_ROW_FULL]);
+	table_header(stdout, cols, ARRAY_SIZE(cols));
+	for (i = 0; i < nshow && i < env.rows; i++) {
+		struct top_row *r = show[i];
+		int j;
+
+		for (j = 0; j < 16; j++)
+			cells[j] = b[j];
+		snprintf(b[0], 32, "%u", r->key.iommu);
+		if (r->key.rid == RIOMMU_ANY)
+			strcpy(b[1], "(iommu)");
+		else
+			snprintf(b[1], 32, "0x%06x", r->key.rid);
+		if (r->key.pasid >= RIOMMU_NOPASID)
+			strcpy(b[2], "-");
+		else
+			snprintf(b[2], 32, "%u", r->key.pasid);
+		fmt(b[3], 32, "%.0f", r->req_s);
+		fmt(b[4], 32, "%.0f", r->grp_s);
+		snprintf(b[5], 32, "%llu", (unsigned long long)r->inflight);
+		fmt(b[6], 32, "%.1f", r->oldest_ns / 1e6);
+		if (r->d.lat.count) {
+			fmt(b[7], 32, "%.1f", r->avg_us);
+			fmt(b[8], 32, "%.1f", r->p50_us);
+			fmt(b[9], 32, "%.1f", r->p99_us);
+			fmt(b[10], 32, "%.1f", r->max_us);
+		} else {
+			cells[7] = cells[8] = cells[9] = cells[10] = "-";
+		}
+		snprintf(b[11], 32, "%llu", (unsigned long long)r->d.resp_success);
+		snprintf(b[12], 32, "%llu", (unsigned long long)r->d.resp_invalid);
+		snprintf(b[13], 32, "%llu", (unsigned long long)r->d.resp_failure);
+		snprintf(b[14], 32, "%llu", (unsigned long long)r->d.failures);
+		snprintf(b[15], 32, "%llu", (unsigned long long)r->d.pq_errors);
+		table_row(stdout, cols, ARRAY_SIZE(cols), cells);
+	}
+	if (nstuck) {
+		printf("\nSTUCK groups (no PRGR after %.3f s):\n", env.timeout_ns / 1e9);
+		for (i = 0; i < nstuck && i < env.rows; i++) {
+			struct stuck *s = &stucks[i];
+
+			printf("  iommu %u rid 0x%06x pasid ", s->k.iommu, s->k.devid);
+			if (s->g.flags & RIOMMU_F_PV)
+				printf("%u", s->k.pasid);
+			else
+				printf("-");
+			printf(" prgi %u requests %u addr 0x%llx age %.1f ms\n", s->k.prgi,
+			       s->g.nreq, (unsigned long long)s->g.addr, s->age / 1e6);
+		}
+		if (nstuck > env.rows)
+			printf("  ... %d more\n", nstuck - env.rows);
+	}
+	fflush(stdout);
+	free(show);
+}
+
+int main(int argc, char **argv)
+{
+	static const struct argp argp = { opts, parse_arg, "[interval [count]]", doc };
+	struct riommu_tp tps[ARRAY_SIZE(riommu_tps)];
+	struct riommu_top_bpf *skel = NULL;
+	__u64 drops[RIOMMU_DROP_MAX], last, next;
+	int err;
+
+	err = argp_parse(&argp, argc, argv, 0, NULL, NULL);
+	if (err)
+		return 2;
+	riommu_setup_libbpf(env.verbose);
+	memcpy(tps, riommu_tps, sizeof(tps));
+	if (riommu_check_tracepoints("riommu-top", tps, ARRAY_SIZE(tps)))
+		return 1;
+
+	rows = calloc(env.max_rows, sizeof(*rows));
+	if (!rows) {
+		fprintf(stderr, "riommu-top: out of memory\n");
+		return 1;
+	}
+	skel = riommu_top_bpf__open();
+	if (!skel) {
+		fprintf(stderr, "riommu-top: failed to open the BPF object: %s\n", strerror(errno));
+		err = 1;
+		goto cleanup;
+	}
+	skel->rodata->targ_iommu = env.iommu;
+	skel->rodata->targ_rid = env.rid;
+	skel->rodata->targ_pasid = env.pasid;
+	skel->rodata->per_pasid = env.per_pasid;
+	bpf_map__set_max_entries(skel->maps.groups, env.max_groups);
+	bpf_map__set_max_entries(skel->maps.rows, env.max_rows);
+	if (!tps[TP_IOPF_FAILURE].present)
+		bpf_program__set_autoload(skel->progs.top_iopf_failure, false);
+
+	err = riommu_top_bpf__load(skel);
+	if (err) {
+		fprintf(stderr, "riommu-top: failed to load the BPF programs: %s "
+			"(run as root; -v shows the verifier log).\n", strerror(-err));
+		err = 1;
+		goto cleanup;
+	}
+	err = riommu_top_bpf__attach(skel);
+	if (err) {
+		fprintf(stderr, "riommu-top: failed to attach to the riommu tracepoints: %s.\n",
+			strerror(-err));
+		err = 1;
+		goto cleanup;
+	}
+	if (riommu_setup_signals()) {
+		fprintf(stderr, "riommu-top: cannot set signal handlers\n");
+		err = 1;
+		goto cleanup;
+	}
+	if (!env.json && !env.csv)
+		fprintf(stderr, "Tracing RISC-V IOMMU page requests... Hit Ctrl-C to end.\n");
+
+	last = riommu_mono_ns();
+	next = last + env.interval_ns;
+	while (env.count != 0) {
+		bool woke = riommu_sleep_until(next);
+		__u64 now = riommu_mono_ns();
+		__u32 ended = skel->bss->epoch;
+
+		/* a signal ends the run; JSON/CSV still get the partial interval */
+		if (!woke && !(env.json || env.csv))
+			break;
+		skel->bss->epoch = ended + 1;
+		read_rows(bpf_map__fd(skel->maps.rows), ended);
+		read_groups(bpf_map__fd(skel->maps.groups), now);
+		riommu_read_drops(bpf_map__fd(skel->maps.drops), drops);
+		print_interval(skel, (now - last) / 1e9, drops);
+		last = now;
+		next += env.interval_ns;
+		if (!woke)
+			break;
+		if (env.count > 0)
+			env.count--;
+	}
+	err = 0;
+
+cleanup:
+	riommu_top_bpf__destroy(skel);
+	free(rows);
+	free(stucks);
+	return err;
+}

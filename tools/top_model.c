@@ -1,0 +1,170 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+#include <errno.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+#include "top_model.h"
+#include "hist.h"
+
+static const char *const sort_names[SORT_NR] = {
+	[SORT_REQ] = "req", [SORT_GRP] = "grp", [SORT_INFLIGHT] = "inflight",
+	[SORT_AGE] = "age", [SORT_AVG] = "avg", [SORT_P50] = "p50",
+	[SORT_P99] = "p99", [SORT_MAX] = "max", [SORT_FAIL] = "fail",
+	[SORT_INVALID] = "inv", [SORT_RID] = "rid",
+};
+
+int top_sort_parse(const char *s, enum top_sort *out)
+{
+	int i;
+
+	for (i = 0; s && i < SORT_NR; i++) {
+		if (!strcmp(s, sort_names[i])) {
+			*out = i;
+			return 0;
+		}
+	}
+	return -EINVAL;
+}
+
+const char *top_sort_name(enum top_sort k)
+{
+	return k < SORT_NR ? sort_names[k] : "?";
+}
+
+#define NCOUNTERS (offsetof(struct riommu_row, lat) / sizeof(__u64))
+
+void top_row_delta(struct riommu_row *d, const struct riommu_row *now,
+		   const struct riommu_row *prev)
+{
+	const __u64 *a = (const __u64 *)now, *b = (const __u64 *)prev;
+	__u64 *o = (__u64 *)d;
+	unsigned i;
+
+	for (i = 0; i < NCOUNTERS; i++)
+		o[i] = a[i] - b[i];
+	d->lat.count = now->lat.count - prev->lat.count;
+	d->lat.sum = now->lat.sum - prev->lat.sum;
+	d->lat.max[0] = now->lat.max[0];
+	for (i = 0; i < RIOMMU_FINE_SLOTS; i++)
+		d->lat.fine[i] = now->lat.fine[i] - prev->lat.fine[i];
+}
+
+void top_row_derive(struct top_row *r, double iv)
+{
+	const struct riommu_lat *l = &r->d.lat;
+
+	r->req_s = iv > 0 ? r->d.requests / iv : 0;
+	r->grp_s = iv > 0 ? r->d.groups / iv : 0;
+	r->avg_us = l->count ? (double)l->sum / l->count / 1e3 : 0;
+	r->p50_us = fine_percentile(l->fine, RIOMMU_FINE_SLOTS, 50, l->max[0]) / 1e3;
+	r->p99_us = fine_percentile(l->fine, RIOMMU_FINE_SLOTS, 99, l->max[0]) / 1e3;
+	r->max_us = l->count ? l->max[0] / 1e3 : 0;
+}
+
+static double sort_val(const struct top_row *r, enum top_sort k)
+{
+	switch (k) {
+	case SORT_REQ: return r->d.requests;
+	case SORT_GRP: return r->d.groups;
+	case SORT_INFLIGHT: return r->inflight;
+	case SORT_AGE: return r->oldest_ns;
+	case SORT_AVG: return r->avg_us;
+	case SORT_P50: return r->p50_us;
+	case SORT_P99: return r->p99_us;
+	case SORT_MAX: return r->max_us;
+	case SORT_FAIL: return r->d.failures + r->d.resp_failure;
+	case SORT_INVALID: return r->d.resp_invalid;
+	default: return 0;
+	}
+}
+
+static int key_cmp(const struct riommu_row_key *a, const struct riommu_row_key *b)
+{
+	if (a->iommu != b->iommu)
+		return a->iommu < b->iommu ? -1 : 1;
+	if (a->rid != b->rid)
+		return a->rid < b->rid ? -1 : 1;
+	if (a->pasid != b->pasid)
+		return a->pasid < b->pasid ? -1 : 1;
+	return 0;
+}
+
+static enum top_sort cur_key;
+
+static int row_cmp(const void *pa, const void *pb)
+{
+	const struct top_row *a = pa, *b = pb;
+	double va, vb;
+
+	if (cur_key != SORT_RID) {
+		va = sort_val(a, cur_key);
+		vb = sort_val(b, cur_key);
+		if (va != vb)
+			return va > vb ? -1 : 1;	/* biggest first */
+	}
+	return key_cmp(&a->key, &b->key);	/* stable, readable ties */
+}
+
+void top_sort(struct top_row *rows, int n, enum top_sort k)
+{
+	cur_key = k;
+	qsort(rows, n, sizeof(*rows), row_cmp);
+}
+
+bool top_row_active(const struct top_row *r)
+{
+	const __u64 *a = (const __u64 *)&r->d;
+	unsigned i;
+
+	if (r->inflight)
+		return true;
+	for (i = 0; i < NCOUNTERS; i++)
+		if (a[i])
+			return true;
+	return false;
+}
+
+void top_row_record(struct record *rec, const struct top_row *r, double t,
+		    double iv, bool per_pasid)
+{
+	const struct riommu_row *d = &r->d;
+
+	rec_init(rec);
+	rec_u64(rec, "schema", RIOMMU_SCHEMA);
+	rec_str(rec, "type", "row");
+	rec_dbl(rec, "time", t);
+	rec_dbl(rec, "interval", iv);
+	rec_u64(rec, "iommu", r->key.iommu);
+	if (r->key.rid == RIOMMU_ANY)
+		rec_null(rec, "rid");
+	else
+		rec_u64(rec, "rid", r->key.rid);
+	if (!per_pasid || r->key.pasid >= RIOMMU_NOPASID)
+		rec_null(rec, "pasid");
+	else
+		rec_u64(rec, "pasid", r->key.pasid);
+	rec_u64(rec, "requests", d->requests);
+	rec_dbl(rec, "req_s", r->req_s);
+	rec_u64(rec, "groups", d->groups);
+	rec_dbl(rec, "grp_s", r->grp_s);
+	rec_u64(rec, "inflight", r->inflight);
+	rec_dbl(rec, "oldest_ms", r->oldest_ns / 1e6);
+	rec_u64(rec, "lat_count", d->lat.count);
+	rec_u64(rec, "lat_sum_ns", d->lat.sum);
+	rec_dbl(rec, "lat_avg_us", r->avg_us);
+	rec_dbl(rec, "lat_p50_us", r->p50_us);
+	rec_dbl(rec, "lat_p99_us", r->p99_us);
+	rec_dbl(rec, "lat_max_us", r->max_us);
+	rec_u64(rec, "resp_success", d->resp_success);
+	rec_u64(rec, "resp_invalid", d->resp_invalid);
+	rec_u64(rec, "resp_failure", d->resp_failure);
+	rec_u64(rec, "resp_other", d->resp_other);
+	rec_u64(rec, "failures", d->failures);
+	rec_u64(rec, "pq_errors", d->pq_errors);
+	rec_u64(rec, "pq_overflows", d->pq_overflows);
+	rec_u64(rec, "pq_memfaults", d->pq_memfaults);
+	rec_u64(rec, "stop_markers", d->stop_markers);
+	rec_u64(rec, "reported", d->reported);
+	rec_u64(rec, "report_errors", d->report_errors);
+	rec_u64(rec, "unknown_devid", d->unknown_devid);
+}
