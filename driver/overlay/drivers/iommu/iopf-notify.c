@@ -53,12 +53,12 @@ iopf_notifier_find(struct device *dev, u32 rid)
  * @fn: the callback
  * @data: passed to @fn
  *
- * @fn is called once for every page response other than Success that is sent
- * for a page request reported for @dev with Requester ID @rid: when the fault
- * handler answers the group with an error, when no handler is attached, when
- * the core cannot queue the group, and when pending groups are answered because
- * the device is removed from its fault queue. @fn is called after the response
- * has been handed to the IOMMU driver.
+ * @fn is called once for every page request group answered other than
+ * Success, among those reported for @dev with Requester ID @rid: when the
+ * fault handler answers the group with an error, when no handler is attached,
+ * when the core cannot queue the group, and when pending groups are answered
+ * because the device is removed from its fault queue. @fn is called after the
+ * response has been handed to the IOMMU driver.
  *
  * Calling context: @fn runs under rcu_read_lock() and must not sleep. It is
  * called from the IOMMU driver's fault reporting context (usually a threaded
@@ -140,8 +140,9 @@ EXPORT_SYMBOL_GPL(iommu_unregister_iopf_failure_notifier);
  * @code: the response code that was sent
  * @reason: why
  *
- * Called by the IOPF core after each response other than Success. Traces the
- * failure, then calls the callback registered for (@dev, @prm->rid), if any.
+ * Called by the IOPF core after answering a group other than Success. Traces
+ * the failure, then calls the callback registered for (@dev, @prm->rid), if
+ * any.
  */
 void iopf_notify_failure(struct device *dev,
 			 const struct iommu_fault_page_request *prm,
