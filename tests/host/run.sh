@@ -1,0 +1,94 @@
+#!/bin/sh
+# Host unit tests of the riommu tools (tests/host/unit.c) and command-line
+# checks (bad options, --help against the man pages).  Prints TAP lines.
+# Runs inside the sid root; re-executes itself there when needed.
+top=$(cd "$(dirname "$0")/../.." && pwd)
+if [ ! -f /.riommu-complete ]; then
+	exec "${SIDRUN:-$top/lab/sidrun}" sh tests/host/run.sh "$@"
+fi
+cd "$top" || exit 1
+. tests/lib/tap.sh
+
+B=build/host
+if make -s -C tools host >/tmp/riommu-host-build.log 2>&1; then
+	pass "host: build"
+else
+	fail "host: build" "see /tmp/riommu-host-build.log: $(tail -3 /tmp/riommu-host-build.log | tr '\n' ' ')"
+	tap_exit
+	exit 1
+fi
+
+out=$($B/tests/unit)
+st=$?
+printf '%s\n' "$out"
+nfail=$(printf '%s\n' "$out" | grep -c '^not ok')
+tap_fail_count=$((tap_fail_count + nfail))
+[ "$st" -eq 0 ] || [ "$nfail" -gt 0 ] || fail "host: unit exit status" "exit $st"
+
+# Bad options: exit 64 (EX_USAGE) with argp's hint, before any BPF work.
+bad() {
+	tool=$1
+	shift
+	err=$($B/$tool "$@" 2>&1 >/dev/null)
+	st=$?
+	case "$st:$err" in
+	64:*"Try \`$tool --help'"*) pass "$tool: rejects $*" ;;
+	*) fail "$tool: rejects $*" "exit $st: $err" ;;
+	esac
+}
+bad riommu-top -x
+bad riommu-top -r 0
+bad riommu-top -r abc
+bad riommu-top -s bogus
+bad riommu-top --rid 0x1000000
+bad riommu-top --rid 1:2
+bad riommu-top --pasid 0x100000
+bad riommu-top --iommu -1
+bad riommu-top -t 0
+bad riommu-top 0
+bad riommu-top 1 0
+bad riommu-top 1 2 3
+bad riommu-top -j --csv
+bad riommu-trace -L 0
+bad riommu-trace -t bogus
+bad riommu-trace -e -f
+bad riommu-trace -e 1
+bad riommu-trace -d 5
+bad riommu-trace --rid xyz
+bad riommu-trace 1 x
+
+for tool in riommu-top riommu-trace; do
+	out=$($B/$tool --help 2>&1)
+	check_eq "$tool: --help exits 0" 0 $?
+	case $out in
+	*"Usage: $tool"*) pass "$tool: --help prints usage" ;;
+	*) fail "$tool: --help prints usage" "$out" ;;
+	esac
+	out=$($B/$tool --version 2>&1)
+	check_eq "$tool: --version" "$tool 1.0" "$out"
+done
+
+# --help and the man page list the same options (usage never drifts).
+for tool in riommu-top riommu-trace; do
+	man=docs/man/$tool.8
+	if [ ! -f "$man" ]; then
+		fail "$tool: man page exists" "$man missing"
+		continue
+	fi
+	# long options from --help, and from the man page's .TP option tags
+	$B/$tool --help | grep -o -- '--[a-z][a-z-]*' | sort -u > /tmp/$tool.help.opts
+	sed -n 's/\\-/-/g; /^\.TP/{n;p}' "$man" | grep -o -- '--[a-z][a-z-]*' | sort -u > /tmp/$tool.man.opts
+	d=$(diff /tmp/$tool.help.opts /tmp/$tool.man.opts | grep '^[<>]' | tr '\n' ' ')
+	check_eq "$tool: man page OPTIONS match --help long options" "" "$d"
+	$B/$tool --help | grep -o -- '^  *-[A-Za-z],' | tr -d ' ,' | sort -u > /tmp/$tool.help.short
+	sed -n 's/\\-/-/g; /^\.TP/{n;p}' "$man" | grep -o -- '^\\fB-[A-Za-z]\|^-[A-Za-z]' | sed 's/\\fB//' | sort -u > /tmp/$tool.man.short
+	d=$(diff /tmp/$tool.help.short /tmp/$tool.man.short | grep '^[<>]' | tr '\n' ' ')
+	check_eq "$tool: man page OPTIONS match --help short options" "" "$d"
+	usage=$($B/$tool --help | sed -n 's/^USAGE: //p')
+	if grep -qF -- "$(printf '%s' "$usage" | sed 's/-/\\-/g')" "$man" || grep -qF -- "$usage" "$man"; then
+		pass "$tool: man page SYNOPSIS matches the USAGE line"
+	else
+		fail "$tool: man page SYNOPSIS matches the USAGE line" "USAGE: $usage"
+	fi
+done
+tap_exit

@@ -1,0 +1,699 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/*
+ * riommu-trace: request-to-PRGR latency histograms of RISC-V IOMMU page
+ * request groups (aggregated in the kernel), or a stream of events (-e) or
+ * failure notifications (-f).
+ */
+#include <argp.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+#include "common.h"
+#include "hist.h"
+#include "opts.h"
+#include "output.h"
+#include "riommu_trace.skel.h"
+
+enum { OPT_RID = 0x100, OPT_PASID, OPT_IOMMU, OPT_GROUPS };
+
+#define ALL_EVENTS (RIOMMU_EVM(RIOMMU_EV_CONSUME) | RIOMMU_EVM(RIOMMU_EV_REPORT) | \
+		    RIOMMU_EVM(RIOMMU_EV_RESPONSE) | RIOMMU_EVM(RIOMMU_EV_FAILURE) | \
+		    RIOMMU_EVM(RIOMMU_EV_PQ_ERROR))
+
+static struct env {
+	__u64 interval_ns;
+	long count;
+	bool per_rid, per_pasid, ms, cumulative, events, failures, json, verbose;
+	__u32 lin_step;
+	__u32 ev_mask;
+	__u32 rid, pasid, iommu;
+	__u64 duration_ns;
+	__u32 max_groups;
+	int nargs;
+} env = {
+	.interval_ns = 0,
+	.count = -1,
+	.ev_mask = ALL_EVENTS,
+	.rid = RIOMMU_ANY, .pasid = RIOMMU_ANY, .iommu = RIOMMU_ANY,
+	.max_groups = 8192,
+};
+
+const char *argp_program_version = "riommu-trace 1.0";
+static const char doc[] =
+"Trace RISC-V IOMMU page requests: request-to-PRGR latency histograms,\n"
+"event streams and failure notifications.\n"
+"\n"
+"USAGE: riommu-trace [OPTION...] [interval [count]]\n"
+"\n"
+"EXAMPLES:\n"
+"    riommu-trace              # latency histogram (us), print on Ctrl-C\n"
+"    riommu-trace 1 10         # print 1 second histograms, 10 times\n"
+"    riommu-trace -D -m 5      # per requester ID, milliseconds, every 5 s\n"
+"    riommu-trace -P -L 50 1   # per PASID, plus linear 50 us buckets\n"
+"    riommu-trace -c 1         # cumulative histograms every second\n"
+"    riommu-trace -e           # one line per event\n"
+"    riommu-trace -e -t response,failure --rid 0x8\n"
+"    riommu-trace -f           # failure notifications only\n"
+"    riommu-trace -e -j -d 10  # NDJSON events for 10 seconds";
+
+static const struct argp_option opts[] = {
+	{ "per-rid", 'D', NULL, 0, "One histogram per (IOMMU, requester ID)", 0 },
+	{ "per-pasid", 'P', NULL, 0, "One histogram per (IOMMU, requester ID, PASID)", 0 },
+	{ "milliseconds", 'm', NULL, 0, "Histograms in milliseconds (default microseconds)", 0 },
+	{ "linear", 'L', "STEP", 0, "Also print a linear histogram with STEP-unit buckets", 0 },
+	{ "cumulative", 'c', NULL, 0, "Do not reset the histograms at each interval", 0 },
+	{ "events", 'e', NULL, 0, "Print one line per event instead of histograms", 0 },
+	{ "failures", 'f', NULL, 0, "Print failure notifications only", 0 },
+	{ "types", 't', "LIST", 0,
+	  "Events for -e: comma list of consume, report, response, failure, error, all", 0 },
+	{ "duration", 'd', "SEC", 0, "Stop after SEC seconds (-e, -f)", 0 },
+	{ "rid", OPT_RID, "RID", 0, "Only this requester ID (number or bus:dev.fn)", 0 },
+	{ "pasid", OPT_PASID, "PASID", 0, "Only requests with this PASID", 0 },
+	{ "iommu", OPT_IOMMU, "N", 0, "Only IOMMU instance N", 0 },
+	{ "json", 'j', NULL, 0, "Print NDJSON records", 0 },
+	{ "groups", OPT_GROUPS, "N", 0, "Size of the in-flight group table (default 8192)", 0 },
+	{ "verbose", 'v', NULL, 0, "Show libbpf debug messages", 0 },
+	{ NULL, 'h', NULL, OPTION_HIDDEN, "Show the full help", 0 },
+	{},
+};
+
+static error_t parse_arg(int key, char *arg, struct argp_state *state)
+{
+	__u32 v;
+
+	switch (key) {
+	case 'h':
+		argp_state_help(state, stdout, ARGP_HELP_STD_HELP);
+		break;
+	case 'D':
+		env.per_rid = true;
+		break;
+	case 'P':
+		env.per_pasid = true;
+		break;
+	case 'm':
+		env.ms = true;
+		break;
+	case 'L':
+		if (parse_u32(arg, 1, 1000000, &env.lin_step))
+			argp_error(state, "invalid linear bucket width: %s", arg);
+		break;
+	case 'c':
+		env.cumulative = true;
+		break;
+	case 'e':
+		env.events = true;
+		break;
+	case 'f':
+		env.failures = true;
+		break;
+	case 't':
+		if (parse_event_mask(arg, &env.ev_mask))
+			argp_error(state, "invalid event list: %s", arg);
+		break;
+	case 'd':
+		if (parse_seconds(arg, 31536000, &env.duration_ns))
+			argp_error(state, "invalid duration: %s", arg);
+		break;
+	case OPT_RID:
+		if (parse_rid(arg, &env.rid))
+			argp_error(state, "invalid RID: %s", arg);
+		break;
+	case OPT_PASID:
+		if (parse_u32(arg, 0, 0xfffff, &env.pasid))
+			argp_error(state, "invalid PASID: %s", arg);
+		break;
+	case OPT_IOMMU:
+		if (parse_u32(arg, 0, 0xfffffff, &env.iommu))
+			argp_error(state, "invalid IOMMU: %s", arg);
+		break;
+	case 'j':
+		env.json = true;
+		break;
+	case OPT_GROUPS:
+		if (parse_u32(arg, 1, 1 << 22, &env.max_groups))
+			argp_error(state, "invalid group table size: %s", arg);
+		break;
+	case 'v':
+		env.verbose = true;
+		break;
+	case ARGP_KEY_ARG:
+		if (env.nargs == 0) {
+			if (parse_seconds(arg, 86400, &env.interval_ns))
+				argp_error(state, "invalid interval: %s", arg);
+		} else if (env.nargs == 1) {
+			if (parse_u32(arg, 1, 0x7fffffff, &v))
+				argp_error(state, "invalid count: %s", arg);
+			env.count = v;
+		} else {
+			argp_error(state, "unrecognized positional argument: %s", arg);
+		}
+		env.nargs++;
+		break;
+	case ARGP_KEY_END:
+		if (env.events && env.failures)
+			argp_error(state, "-e and -f are exclusive");
+		if ((env.events || env.failures) && env.nargs)
+			argp_error(state, "interval and count apply to histograms; use -d with -e/-f");
+		if (!(env.events || env.failures) && env.duration_ns)
+			argp_error(state, "-d applies to -e/-f; use interval and count for histograms");
+		if (env.failures)
+			env.ev_mask = RIOMMU_EVM(RIOMMU_EV_FAILURE);
+		break;
+	default:
+		return ARGP_ERR_UNKNOWN;
+	}
+	return 0;
+}
+
+/* ---- histogram mode ---- */
+
+struct hslot {
+	struct riommu_hist_key key;
+	struct riommu_hist prev;	/* totals at the previous read */
+	struct riommu_hist cur;		/* totals now; lat.max[0] = interval max */
+	__u64 run_max;			/* max since start (cumulative mode) */
+};
+
+static struct hslot *hs;
+static int nhs, cap_hs;
+
+static struct hslot *hslot_get(const struct riommu_hist_key *k)
+{
+	int i;
+
+	for (i = 0; i < nhs; i++)
+		if (!memcmp(&hs[i].key, k, sizeof(*k)))
+			return &hs[i];
+	if (nhs == cap_hs) {
+		int nc = cap_hs ? cap_hs * 2 : 16;
+		void *p = realloc(hs, nc * sizeof(*hs));
+
+		if (!p)
+			return NULL;
+		hs = p;
+		cap_hs = nc;
+	}
+	memset(&hs[nhs], 0, sizeof(hs[nhs]));
+	hs[nhs].key = *k;
+	return &hs[nhs++];
+}
+
+static int hkey_cmp(const void *a, const void *b)
+{
+	const struct riommu_hist_key *x = &((const struct hslot *)a)->key;
+	const struct riommu_hist_key *y = &((const struct hslot *)b)->key;
+
+	if (x->iommu != y->iommu)
+		return x->iommu < y->iommu ? -1 : 1;
+	if (x->rid != y->rid)
+		return x->rid < y->rid ? -1 : 1;
+	if (x->pasid != y->pasid)
+		return x->pasid < y->pasid ? -1 : 1;
+	return 0;
+}
+
+static void read_hists(int fd, __u32 ended)
+{
+	int ncpu = libbpf_num_possible_cpus(), c, j;
+	size_t vsz = (sizeof(struct riommu_hist) + 7) & ~7UL;
+	struct riommu_hist_key key, next, *prev = NULL;
+	char *vals = calloc(ncpu, vsz);
+	struct hslot *h;
+
+	if (!vals)
+		return;
+	while (!bpf_map_get_next_key(fd, prev, &next)) {
+		key = next;
+		prev = &key;
+		if (bpf_map_lookup_elem(fd, &key, vals))
+			continue;
+		h = hslot_get(&key);
+		if (!h)
+			break;
+		h->prev = h->cur;
+		memset(&h->cur, 0, sizeof(h->cur));
+		for (c = 0; c < ncpu; c++) {
+			const struct riommu_hist *v = (void *)(vals + c * vsz);
+
+			for (j = 0; j < RIOMMU_LOG2_SLOTS; j++)
+				h->cur.log2[j] += v->log2[j];
+			for (j = 0; j <= RIOMMU_LIN_SLOTS; j++)
+				h->cur.lin[j] += v->lin[j];
+			riommu_lat_merge(&h->cur.lat, &v->lat, ended);
+		}
+		if (h->cur.lat.max[0] > h->run_max)
+			h->run_max = h->cur.lat.max[0];
+	}
+	free(vals);
+}
+
+/* What to show for one key: delta or cumulative. */
+static void hist_view(const struct hslot *h, struct riommu_hist *o)
+{
+	int j;
+
+	*o = h->cur;
+	if (env.cumulative) {
+		o->lat.max[0] = h->run_max;
+		return;
+	}
+	for (j = 0; j < RIOMMU_LOG2_SLOTS; j++)
+		o->log2[j] -= h->prev.log2[j];
+	for (j = 0; j <= RIOMMU_LIN_SLOTS; j++)
+		o->lin[j] -= h->prev.lin[j];
+	o->lat.count -= h->prev.lat.count;
+	o->lat.sum -= h->prev.lat.sum;
+	for (j = 0; j < RIOMMU_FINE_SLOTS; j++)
+		o->lat.fine[j] -= h->prev.lat.fine[j];
+}
+
+static void key_label(char *buf, size_t n, const struct riommu_hist_key *k)
+{
+	int o;
+
+	if (k->rid == RIOMMU_ANY) {
+		snprintf(buf, n, "all requesters");
+		return;
+	}
+	o = snprintf(buf, n, "iommu %u rid 0x%06x", k->iommu, k->rid);
+	if (k->pasid == RIOMMU_NOPASID)
+		snprintf(buf + o, n - o, " pasid -");
+	else if (k->pasid != RIOMMU_ANY)
+		snprintf(buf + o, n - o, " pasid %u", k->pasid);
+}
+
+static void json_hist_array(char *buf, size_t n, const __u64 *slots, unsigned ns, bool lin)
+{
+	size_t o = 0;
+	unsigned i;
+	__u64 lo, hi;
+	bool first = true;
+
+	o += snprintf(buf + o, n - o, "[");
+	for (i = 0; i < ns && o < n; i++) {
+		if (!slots[i])
+			continue;
+		if (lin) {
+			lo = (__u64)i * env.lin_step;
+			hi = i == ns - 1 ? 0 : lo + env.lin_step - 1;
+		} else {
+			log2_slot_range(i, &lo, &hi);
+		}
+		if (lin && i == ns - 1)
+			o += snprintf(buf + o, n - o, "%s{\"low\":%llu,\"high\":null,\"count\":%llu}",
+				      first ? "" : ",", (unsigned long long)lo,
+				      (unsigned long long)slots[i]);
+		else
+			o += snprintf(buf + o, n - o, "%s{\"low\":%llu,\"high\":%llu,\"count\":%llu}",
+				      first ? "" : ",", (unsigned long long)lo,
+				      (unsigned long long)hi, (unsigned long long)slots[i]);
+		first = false;
+	}
+	if (o < n)
+		snprintf(buf + o, n - o, "]");
+}
+
+static void print_hists(double iv)
+{
+	const char *unit = env.ms ? "msecs" : "usecs";
+	double div = env.ms ? 1e6 : 1e3;
+	static char arr1[8192], arr2[16384];
+	struct riommu_hist v;
+	struct record rec;
+	char label[96], tbuf[16];
+	time_t t = time(NULL);
+	int i;
+
+	qsort(hs, nhs, sizeof(*hs), hkey_cmp);
+	if (!env.json) {
+		strftime(tbuf, sizeof(tbuf), "%H:%M:%S", localtime(&t));
+		printf("\n%s\n", tbuf);
+	}
+	for (i = 0; i < nhs; i++) {
+		const struct riommu_lat *l;
+		double p50, p90, p99, p999, avg, max;
+
+		hist_view(&hs[i], &v);
+		l = &v.lat;
+		if (!l->count)
+			continue;
+		avg = (double)l->sum / l->count / div;
+		p50 = fine_percentile(l->fine, RIOMMU_FINE_SLOTS, 50, l->max[0]) / div;
+		p90 = fine_percentile(l->fine, RIOMMU_FINE_SLOTS, 90, l->max[0]) / div;
+		p99 = fine_percentile(l->fine, RIOMMU_FINE_SLOTS, 99, l->max[0]) / div;
+		p999 = fine_percentile(l->fine, RIOMMU_FINE_SLOTS, 99.9, l->max[0]) / div;
+		max = l->max[0] / div;
+		if (env.json) {
+			const struct riommu_hist_key *k = &hs[i].key;
+
+			rec_init(&rec);
+			rec_u64(&rec, "schema", RIOMMU_SCHEMA);
+			rec_str(&rec, "type", "hist");
+			rec_dbl(&rec, "time", riommu_wall_s());
+			rec_dbl(&rec, "interval", iv);
+			rec_u64(&rec, "cumulative", env.cumulative);
+			if (k->rid == RIOMMU_ANY) {
+				rec_null(&rec, "iommu");
+				rec_null(&rec, "rid");
+			} else {
+				rec_u64(&rec, "iommu", k->iommu);
+				rec_u64(&rec, "rid", k->rid);
+			}
+			if (k->pasid >= RIOMMU_NOPASID)
+				rec_null(&rec, "pasid");
+			else
+				rec_u64(&rec, "pasid", k->pasid);
+			rec_str(&rec, "unit", env.ms ? "ms" : "us");
+			rec_u64(&rec, "count", l->count);
+			rec_u64(&rec, "sum_ns", l->sum);
+			rec_dbl(&rec, "avg", avg);
+			rec_dbl(&rec, "p50", p50);
+			rec_dbl(&rec, "p90", p90);
+			rec_dbl(&rec, "p99", p99);
+			rec_dbl(&rec, "p999", p999);
+			rec_dbl(&rec, "max", max);
+			json_hist_array(arr1, sizeof(arr1), v.log2, RIOMMU_LOG2_SLOTS, false);
+			rec_raw(&rec, "log2", arr1);
+			if (env.lin_step) {
+				json_hist_array(arr2, sizeof(arr2), v.lin, RIOMMU_LIN_SLOTS + 1, true);
+				rec_raw(&rec, "linear", arr2);
+			}
+			emit_json(stdout, &rec);
+			continue;
+		}
+		key_label(label, sizeof(label), &hs[i].key);
+		printf("\n%s\n", label);
+		print_log2_hist(stdout, v.log2, RIOMMU_LOG2_SLOTS, unit);
+		if (env.lin_step) {
+			printf("\n");
+			print_linear_hist(stdout, v.lin, RIOMMU_LIN_SLOTS, env.lin_step, unit);
+		}
+		printf("count %llu  avg %.1f  p50 %.1f  p90 %.1f  p99 %.1f  p99.9 %.1f  max %.1f (%s)\n",
+		       (unsigned long long)l->count, avg, p50, p90, p99, p999, max, unit);
+	}
+	fflush(stdout);
+}
+
+/* ---- event mode ---- */
+
+static __u64 start_ns;
+
+static void flag_str(char *b, size_t n, __u32 f)
+{
+	char perm[8];
+
+	riommu_flags_perm(perm, sizeof(perm), f);
+	snprintf(b, n, "%s%s%s", perm, f & RIOMMU_F_L ? " L" : "",
+		 f & RIOMMU_F_INJECTED ? " inj" : "");
+}
+
+static int handle_event(void *ctx, void *data, size_t len)
+{
+	const struct riommu_event *e = data;
+	double rel = e->ts > start_ns ? (e->ts - start_ns) / 1e9 : 0;
+	char pasid[16], rid[16], iommu[16], perm[8], detail[160], fl[16];
+	bool pv = e->flags & RIOMMU_F_PV;
+	struct record rec;
+
+	if (len < sizeof(*e))
+		return 0;
+	if (env.json) {
+		char dev[RIOMMU_DEVNAME_LEN + 1];
+
+		rec_init(&rec);
+		rec_u64(&rec, "schema", RIOMMU_SCHEMA);
+		rec_str(&rec, "type", "event");
+		rec_str(&rec, "event", event_name(e->type));
+		rec_u64(&rec, "ts_ns", e->ts);
+		rec_dbl(&rec, "time_s", rel);
+		rec_u64(&rec, "cpu", e->cpu);
+		if (e->iommu == RIOMMU_ANY)
+			rec_null(&rec, "iommu");
+		else
+			rec_u64(&rec, "iommu", e->iommu);
+		if (e->type == RIOMMU_EV_PQ_ERROR) {
+			rec_u64(&rec, "errors", (__u32)e->val);
+			rec_u64(&rec, "head", e->prgi);
+			rec_u64(&rec, "tail", e->reason);
+			emit_json(stdout, &rec);
+			return 0;
+		}
+		rec_u64(&rec, "rid", e->rid);
+		if (pv)
+			rec_u64(&rec, "pasid", e->pasid);
+		else
+			rec_null(&rec, "pasid");
+		rec_u64(&rec, "prgi", e->prgi);
+		rec_u64(&rec, "flags", e->flags);
+		switch (e->type) {
+		case RIOMMU_EV_CONSUME:
+			rec_u64(&rec, "addr", e->addr);
+			riommu_flags_perm(perm, sizeof(perm), e->flags);
+			rec_str(&rec, "perm", perm);
+			rec_u64(&rec, "last", !!(e->flags & RIOMMU_F_L));
+			break;
+		case RIOMMU_EV_REPORT:
+			rec_s64(&rec, "ret", e->val);
+			break;
+		case RIOMMU_EV_RESPONSE:
+			rec_u64(&rec, "code", (__u32)e->val);
+			rec_str(&rec, "code_name", riommu_prgr_name(e->val));
+			if (e->lat) {
+				rec_u64(&rec, "lat_ns", e->lat);
+				rec_u64(&rec, "requests", e->reason);
+			} else {
+				rec_null(&rec, "lat_ns");
+				rec_null(&rec, "requests");
+			}
+			break;
+		case RIOMMU_EV_FAILURE:
+			rec_u64(&rec, "addr", e->addr);
+			riommu_fault_perm(perm, sizeof(perm), e->perm);
+			rec_str(&rec, "perm", perm);
+			rec_u64(&rec, "code", (__u32)e->val);
+			rec_str(&rec, "code_name", riommu_core_code_name(e->val));
+			rec_u64(&rec, "reason", e->reason);
+			rec_str(&rec, "reason_name", riommu_reason_name(e->reason));
+			memcpy(dev, e->dev, RIOMMU_DEVNAME_LEN);
+			dev[RIOMMU_DEVNAME_LEN] = 0;
+			rec_str(&rec, "dev", dev);
+			break;
+		}
+		emit_json(stdout, &rec);
+		return 0;
+	}
+
+	snprintf(iommu, sizeof(iommu), e->iommu == RIOMMU_ANY ? "?" : "%u", e->iommu);
+	snprintf(rid, sizeof(rid), "0x%06x", e->rid);
+	if (pv)
+		snprintf(pasid, sizeof(pasid), "%u", e->pasid);
+	else
+		strcpy(pasid, "-");
+	if (env.failures) {
+		riommu_fault_perm(perm, sizeof(perm), e->perm);
+		printf("%-12.6f %-5s %-8s %-7s %-5u 0x%-16llx %-5s %-8s %-10s %s\n", rel, iommu,
+		       rid, pasid, e->prgi, (unsigned long long)e->addr, perm,
+		       riommu_core_code_name(e->val), riommu_reason_name(e->reason),
+		       e->dev[0] ? e->dev : "-");
+		return 0;
+	}
+	switch (e->type) {
+	case RIOMMU_EV_CONSUME:
+		flag_str(fl, sizeof(fl), e->flags);
+		snprintf(detail, sizeof(detail), "addr=0x%llx %s", (unsigned long long)e->addr, fl);
+		break;
+	case RIOMMU_EV_REPORT:
+		snprintf(detail, sizeof(detail), "ret=%d%s", e->val,
+			 e->val == 0 ? " (reported)" : e->val == 1 ? " (stop marker)" :
+			 e->val == -ENODEV ? " (unknown devid)" : "");
+		break;
+	case RIOMMU_EV_RESPONSE:
+		if (e->lat)
+			snprintf(detail, sizeof(detail), "code=%s lat=%.3fus requests=%u",
+				 riommu_prgr_name(e->val), e->lat / 1e3, e->reason);
+		else
+			snprintf(detail, sizeof(detail), "code=%s lat=- (no request seen)",
+				 riommu_prgr_name(e->val));
+		break;
+	case RIOMMU_EV_FAILURE:
+		riommu_fault_perm(perm, sizeof(perm), e->perm);
+		snprintf(detail, sizeof(detail), "addr=0x%llx perm=%s code=%s reason=%s dev=%s",
+			 (unsigned long long)e->addr, perm, riommu_core_code_name(e->val),
+			 riommu_reason_name(e->reason), e->dev[0] ? e->dev : "-");
+		break;
+	case RIOMMU_EV_PQ_ERROR:
+		snprintf(detail, sizeof(detail), "errors=%s%s head=%u tail=%u",
+			 e->val & RIOMMU_PQ_OVF ? "PQOF " : "", e->val & RIOMMU_PQ_MF ? "PQMF " : "",
+			 e->prgi, e->reason);
+		printf("%-12.6f %-8s %-5s %-8s %-7s %-5s %s\n", rel, "error", iommu, "-", "-", "-",
+		       detail);
+		return 0;
+	default:
+		return 0;
+	}
+	printf("%-12.6f %-8s %-5s %-8s %-7s %-5u %s\n", rel, event_name(e->type), iommu, rid,
+	       pasid, e->prgi, detail);
+	return 0;
+}
+
+static int run_events(struct riommu_trace_bpf *skel)
+{
+	struct ring_buffer *rb;
+	__u64 drops[RIOMMU_DROP_MAX], end;
+	int err = 0;
+
+	rb = ring_buffer__new(bpf_map__fd(skel->maps.events), handle_event, NULL, NULL);
+	if (!rb) {
+		fprintf(stderr, "riommu-trace: cannot open the ring buffer: %s\n", strerror(errno));
+		return 1;
+	}
+	if (!env.json) {
+		if (env.failures)
+			printf("%-12s %-5s %-8s %-7s %-5s %-18s %-5s %-8s %-10s %s\n", "TIME(s)",
+			       "IOMMU", "RID", "PASID", "GRPID", "ADDR", "PERM", "CODE", "REASON",
+			       "DEVICE");
+		else
+			printf("%-12s %-8s %-5s %-8s %-7s %-5s %s\n", "TIME(s)", "EVENT", "IOMMU",
+			       "RID", "PASID", "PRGI", "DETAIL");
+	}
+	end = env.duration_ns ? start_ns + env.duration_ns : 0;
+	while (!riommu_exiting && (!end || riommu_mono_ns() < end)) {
+		err = ring_buffer__poll(rb, 100);
+		if (err == -EINTR) {
+			err = 0;
+			continue;
+		}
+		if (err < 0) {
+			fprintf(stderr, "riommu-trace: ring buffer poll: %s\n", strerror(-err));
+			break;
+		}
+		err = 0;
+		fflush(stdout);
+	}
+	ring_buffer__consume(rb);
+	riommu_read_drops(bpf_map__fd(skel->maps.drops), drops);
+	if (env.json) {
+		struct record rec;
+
+		rec_init(&rec);
+		rec_u64(&rec, "schema", RIOMMU_SCHEMA);
+		rec_str(&rec, "type", "drops");
+		rec_u64(&rec, "drop_ringbuf_full", drops[RIOMMU_DROP_RINGBUF]);
+		rec_u64(&rec, "drop_group_table_full", drops[RIOMMU_DROP_GRP_FULL]);
+		rec_u64(&rec, "drop_response_without_request", drops[RIOMMU_DROP_NO_REQ]);
+		emit_json(stdout, &rec);
+	} else if (drops[RIOMMU_DROP_RINGBUF] || drops[RIOMMU_DROP_GRP_FULL]) {
+		fprintf(stderr, "riommu-trace: lost %llu events (ring buffer full), %llu groups "
+			"(group table full)\n", (unsigned long long)drops[RIOMMU_DROP_RINGBUF],
+			(unsigned long long)drops[RIOMMU_DROP_GRP_FULL]);
+	}
+	fflush(stdout);
+	ring_buffer__free(rb);
+	return err ? 1 : 0;
+}
+
+int main(int argc, char **argv)
+{
+	static const struct argp argp = { opts, parse_arg, "[interval [count]]", doc };
+	struct riommu_tp tps[ARRAY_SIZE(riommu_tps)];
+	struct riommu_trace_bpf *skel = NULL;
+	bool ev = false;
+	int err;
+
+	err = argp_parse(&argp, argc, argv, 0, NULL, NULL);
+	if (err)
+		return 2;
+	ev = env.events || env.failures;
+	riommu_setup_libbpf(env.verbose);
+	memcpy(tps, riommu_tps, sizeof(tps));
+	if (env.failures)
+		tps[TP_IOPF_FAILURE].required = true;
+	if (riommu_check_tracepoints("riommu-trace", tps, ARRAY_SIZE(tps)))
+		return 1;
+
+	skel = riommu_trace_bpf__open();
+	if (!skel) {
+		fprintf(stderr, "riommu-trace: failed to open the BPF object: %s\n", strerror(errno));
+		return 1;
+	}
+	skel->rodata->targ_iommu = env.iommu;
+	skel->rodata->targ_rid = env.rid;
+	skel->rodata->targ_pasid = env.pasid;
+	skel->rodata->events_mode = ev;
+	skel->rodata->ev_mask = env.ev_mask;
+	skel->rodata->per_rid = env.per_rid;
+	skel->rodata->per_pasid = env.per_pasid;
+	skel->rodata->targ_ms = env.ms;
+	skel->rodata->lin_step = env.lin_step;
+	bpf_map__set_max_entries(skel->maps.groups, env.max_groups);
+	/* only what the mode needs; consume and response always pair groups */
+	if (!ev || !(env.ev_mask & RIOMMU_EVM(RIOMMU_EV_REPORT)))
+		bpf_program__set_autoload(skel->progs.trace_pq_report, false);
+	if (!ev || !(env.ev_mask & RIOMMU_EVM(RIOMMU_EV_PQ_ERROR)))
+		bpf_program__set_autoload(skel->progs.trace_pq_error, false);
+	if (!ev || !(env.ev_mask & RIOMMU_EVM(RIOMMU_EV_FAILURE)) ||
+	    !tps[TP_IOPF_FAILURE].present)
+		bpf_program__set_autoload(skel->progs.trace_iopf_failure, false);
+	if (!ev)
+		bpf_map__set_max_entries(skel->maps.events, 4096);
+
+	err = riommu_trace_bpf__load(skel);
+	if (err) {
+		fprintf(stderr, "riommu-trace: failed to load the BPF programs: %s "
+			"(run as root; -v shows the verifier log).\n", strerror(-err));
+		err = 1;
+		goto cleanup;
+	}
+	err = riommu_trace_bpf__attach(skel);
+	if (err) {
+		fprintf(stderr, "riommu-trace: failed to attach to the riommu tracepoints: %s.\n",
+			strerror(-err));
+		err = 1;
+		goto cleanup;
+	}
+	if (riommu_setup_signals()) {
+		fprintf(stderr, "riommu-trace: cannot set signal handlers\n");
+		err = 1;
+		goto cleanup;
+	}
+	start_ns = riommu_mono_ns();
+	if (ev) {
+		if (!env.json)
+			fprintf(stderr, "Tracing RISC-V IOMMU %s... Hit Ctrl-C to end.\n",
+				env.failures ? "failure notifications" : "page request events");
+		err = run_events(skel);
+		goto cleanup;
+	}
+
+	if (!env.json)
+		fprintf(stderr, "Tracing RISC-V IOMMU request-to-PRGR latency... Hit Ctrl-C to end.\n");
+	{
+		__u64 last = start_ns, next = env.interval_ns ? start_ns + env.interval_ns : ~0ULL;
+
+		while (env.count != 0) {
+			bool woke = riommu_sleep_until(next);
+			__u64 now = riommu_mono_ns();
+			__u32 ended = skel->bss->epoch;
+
+			skel->bss->epoch = ended + 1;
+			read_hists(bpf_map__fd(skel->maps.hists), ended);
+			print_hists((now - last) / 1e9);
+			last = now;
+			if (!woke)
+				break;
+			next += env.interval_ns;
+			if (env.count > 0)
+				env.count--;
+		}
+	}
+	err = 0;
+cleanup:
+	riommu_trace_bpf__destroy(skel);
+	free(hs);
+	return err;
+}
