@@ -1,0 +1,420 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * pri-testdev: drive QEMU's riommu-pri-testdev (1b36:00f1) from user space.
+ *
+ * Maps BAR0 through /sys/bus/pci/devices/<bdf>/resource0 and programs the
+ * device's page request bursts.  Register layout: docs/qemu-testdev.md.
+ * Every command prints "name value" lines, so that busybox sh tests can
+ * pick values with awk.
+ *
+ *   pri-testdev find                       BDFs of all test devices
+ *   pri-testdev [-d BDF] status            registers
+ *   pri-testdev [-d BDF] reset             clear counters and outstanding groups
+ *   pri-testdev [-d BDF] master            set Bus Master Enable (config space)
+ *   pri-testdev [-d BDF] run KEY=VAL...    start a burst, wait, print registers
+ *       addr=ADDR (page aligned; required)   pasid=N (sets PV)
+ *       perm=r|w|rw|rx|rwx...  (default r)   priv
+ *       group=N requests per group (1)       count=N groups (1)
+ *       rate=N groups/s (0: unpaced)         prgi=N first PRG index (0)
+ *       dma=VALUE write VALUE+group# to the group's first page after Success
+ *       ignore-alloc  exceed the PRI allocation granted by software
+ *       keep          do not reset counters before the burst
+ *       nowait        start and return at once
+ *       timeout=SEC   how long to wait for every response (10)
+ *   pri-testdev [-d BDF] wait [timeout=SEC] wait for the burst to finish
+ *   pri-testdev [-d BDF] dma addr=ADDR value=V [pasid=N]   one DMA write now
+ *
+ * Exit status: 0 done, 1 timeout (groups still outstanding), 2 usage or
+ * device error.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <time.h>
+#include <unistd.h>
+
+#define VENDOR		0x1b36
+#define DEVICE		0x00f1
+#define MAGIC		0x52505431u
+#define BAR_SIZE	4096
+
+/* Registers, as in docs/qemu-testdev.md */
+#define R_ID		0x000
+#define R_VER		0x004
+#define R_STATUS	0x008
+#define R_CTRL		0x00c
+#define R_ADDR		0x010
+#define R_PASID		0x018
+#define R_FLAGS		0x01c
+#define R_GROUP_SIZE	0x020
+#define R_COUNT		0x024
+#define R_RATE		0x028
+#define R_PRGI_BASE	0x02c
+#define R_DMA_VALUE	0x030
+#define R_PRI_ALLOC	0x038
+#define R_OUTSTANDING	0x03c
+#define R_REQ_SENT	0x040
+#define R_GROUPS_SENT	0x044
+#define R_SEND_ERRORS	0x048
+#define R_RESP_TOTAL	0x04c
+#define R_RESP_SUCCESS	0x050
+#define R_RESP_INVALID	0x054
+#define R_RESP_FAILURE	0x058
+#define R_RESP_UNEXP	0x05c
+#define R_DMA_OK	0x060
+#define R_DMA_FAIL	0x064
+#define R_LAST_RESP	0x068
+#define R_STALLS	0x06c
+#define R_LAT_COUNT	0x070
+#define R_LAT_SUM	0x078
+#define R_LAT_MIN	0x080
+#define R_LAT_MAX	0x088
+#define R_NOW		0x090
+#define R_FIRST_SEND	0x098
+#define R_LAST_RESP_NS	0x0a0
+#define R_DMA_STATUS	0x0a8
+
+#define ST_RUNNING	(1u << 0)
+#define CTRL_START	(1u << 0)
+#define CTRL_STOP	(1u << 1)
+#define CTRL_RESET	(1u << 2)
+#define CTRL_DMA_NOW	(1u << 3)
+#define PASID_PV	(1u << 31)
+#define F_R		(1u << 0)
+#define F_W		(1u << 1)
+#define F_X		(1u << 2)
+#define F_PRIV		(1u << 3)
+#define F_DMA		(1u << 4)
+#define F_IGNORE_ALLOC	(1u << 5)
+
+static volatile uint8_t *bar;
+static char bdf[256];
+
+static uint32_t rd32(unsigned int off)
+{
+	return *(volatile uint32_t *)(bar + off);
+}
+
+/* Two 32-bit halves: the device latches nothing, so read hi, lo, hi. */
+static uint64_t rd64(unsigned int off)
+{
+	uint32_t hi, lo;
+
+	do {
+		hi = rd32(off + 4);
+		lo = rd32(off);
+	} while (hi != rd32(off + 4));
+	return (uint64_t)hi << 32 | lo;
+}
+
+static void wr32(unsigned int off, uint32_t v)
+{
+	*(volatile uint32_t *)(bar + off) = v;
+}
+
+static void wr64(unsigned int off, uint64_t v)
+{
+	wr32(off, (uint32_t)v);
+	wr32(off + 4, (uint32_t)(v >> 32));
+}
+
+static int read_hex(const char *path, unsigned long *val)
+{
+	FILE *f = fopen(path, "r");
+	int ok;
+
+	if (!f)
+		return -1;
+	ok = fscanf(f, "%lx", val) == 1;
+	fclose(f);
+	return ok ? 0 : -1;
+}
+
+/* Print (find) or pick the first test device; 0 if one was found. */
+static int find_devices(int print)
+{
+	const char *base = "/sys/bus/pci/devices";
+	struct dirent *de;
+	DIR *d = opendir(base);
+	int found = 0;
+
+	if (!d)
+		return -1;
+	while ((de = readdir(d))) {
+		char path[512];
+		unsigned long v, dv;
+
+		if (de->d_name[0] == '.')
+			continue;
+		snprintf(path, sizeof(path), "%s/%s/vendor", base, de->d_name);
+		if (read_hex(path, &v) || v != VENDOR)
+			continue;
+		snprintf(path, sizeof(path), "%s/%s/device", base, de->d_name);
+		if (read_hex(path, &dv) || dv != DEVICE)
+			continue;
+		if (print)
+			printf("%s\n", de->d_name);
+		if (!found)
+			snprintf(bdf, sizeof(bdf), "%s", de->d_name);
+		found++;
+	}
+	closedir(d);
+	return found ? 0 : -1;
+}
+
+static int map_bar(void)
+{
+	char path[512];
+	unsigned long en = 1;
+	int fd;
+	void *p;
+
+	/* Memory decoding: a bound driver has it on; without one, ask sysfs. */
+	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/enable", bdf);
+	if (!read_hex(path, &en) && !en) {
+		fd = open(path, O_WRONLY);
+		if (fd >= 0) {
+			if (write(fd, "1", 1) != 1)
+				perror("enable");
+			close(fd);
+		}
+	}
+	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/resource0", bdf);
+	fd = open(path, O_RDWR | O_SYNC);
+	if (fd < 0) {
+		fprintf(stderr, "pri-testdev: %s: %s\n", path, strerror(errno));
+		return -1;
+	}
+	p = mmap(NULL, BAR_SIZE, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	close(fd);
+	if (p == MAP_FAILED) {
+		fprintf(stderr, "pri-testdev: mmap %s: %s\n", path, strerror(errno));
+		return -1;
+	}
+	bar = p;
+	if (rd32(R_ID) != MAGIC) {
+		fprintf(stderr, "pri-testdev: %s: bad ID 0x%08x (memory decoding off?)\n",
+			bdf, rd32(R_ID));
+		return -1;
+	}
+	return 0;
+}
+
+static int set_master(void)
+{
+	char path[512];
+	uint16_t cmd;
+	int fd, ok;
+
+	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/config", bdf);
+	fd = open(path, O_RDWR);
+	if (fd < 0)
+		return -1;
+	ok = pread(fd, &cmd, 2, 4) == 2;
+	cmd |= 0x6;	/* Memory Space, Bus Master */
+	ok = ok && pwrite(fd, &cmd, 2, 4) == 2;
+	close(fd);
+	return ok ? 0 : -1;
+}
+
+static void print_status(void)
+{
+	static const struct { const char *name; unsigned int off; int w64; } regs[] = {
+		{ "status", R_STATUS, 0 },	{ "pasid", R_PASID, 0 },
+		{ "flags", R_FLAGS, 0 },	{ "group_size", R_GROUP_SIZE, 0 },
+		{ "count", R_COUNT, 0 },	{ "rate", R_RATE, 0 },
+		{ "prgi_base", R_PRGI_BASE, 0 }, { "pri_alloc", R_PRI_ALLOC, 0 },
+		{ "outstanding", R_OUTSTANDING, 0 }, { "req_sent", R_REQ_SENT, 0 },
+		{ "groups_sent", R_GROUPS_SENT, 0 }, { "send_errors", R_SEND_ERRORS, 0 },
+		{ "resp_total", R_RESP_TOTAL, 0 }, { "resp_success", R_RESP_SUCCESS, 0 },
+		{ "resp_invalid", R_RESP_INVALID, 0 }, { "resp_failure", R_RESP_FAILURE, 0 },
+		{ "resp_unexpected", R_RESP_UNEXP, 0 }, { "dma_ok", R_DMA_OK, 0 },
+		{ "dma_fail", R_DMA_FAIL, 0 },	{ "last_resp", R_LAST_RESP, 0 },
+		{ "stalls", R_STALLS, 0 },	{ "dma_status", R_DMA_STATUS, 0 },
+		{ "addr", R_ADDR, 1 },		{ "lat_count", R_LAT_COUNT, 1 },
+		{ "lat_sum_ns", R_LAT_SUM, 1 },	{ "lat_min_ns", R_LAT_MIN, 1 },
+		{ "lat_max_ns", R_LAT_MAX, 1 },	{ "first_send_ns", R_FIRST_SEND, 1 },
+		{ "last_resp_ns", R_LAST_RESP_NS, 1 }, { "now_ns", R_NOW, 1 },
+	};
+	uint64_t n;
+	size_t i;
+
+	printf("bdf %s\n", bdf);
+	for (i = 0; i < sizeof(regs) / sizeof(regs[0]); i++) {
+		if (regs[i].w64)
+			printf("%s %llu\n", regs[i].name, (unsigned long long)rd64(regs[i].off));
+		else if (regs[i].off == R_STATUS || regs[i].off == R_FLAGS ||
+			 regs[i].off == R_PASID || regs[i].off == R_LAST_RESP)
+			printf("%s 0x%x\n", regs[i].name, rd32(regs[i].off));
+		else
+			printf("%s %u\n", regs[i].name, rd32(regs[i].off));
+	}
+	n = rd64(R_LAT_COUNT);
+	printf("lat_avg_ns %llu\n", n ? (unsigned long long)(rd64(R_LAT_SUM) / n) : 0ULL);
+}
+
+static double now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/* Until the burst is sent and answered; 0 done, 1 timeout. */
+static int wait_done(double timeout)
+{
+	double end = now_s() + timeout;
+
+	for (;;) {
+		if (!(rd32(R_STATUS) & ST_RUNNING) && rd32(R_OUTSTANDING) == 0)
+			return 0;
+		if (now_s() > end)
+			return 1;
+		usleep(2000);
+	}
+}
+
+static int parse_perm(const char *p, uint32_t *flags)
+{
+	*flags &= ~(F_R | F_W | F_X);
+	for (; *p; p++) {
+		switch (*p) {
+		case 'r': *flags |= F_R; break;
+		case 'w': *flags |= F_W; break;
+		case 'x': *flags |= F_X; break;
+		default: return -1;
+		}
+	}
+	return 0;
+}
+
+static int usage(void)
+{
+	fprintf(stderr, "usage: pri-testdev [-d BDF] find|status|reset|master|"
+		"run KEY=VAL...|wait|dma KEY=VAL... (see the file header)\n");
+	return 2;
+}
+
+int main(int argc, char **argv)
+{
+	uint64_t addr = 0, value = 0;
+	uint32_t flags = F_R, pasid = 0, group = 1, count = 1, rate = 0, prgi = 0;
+	int have_addr = 0, keep = 0, nowait = 0, i;
+	double timeout = 10;
+	const char *cmd;
+
+	if (argc > 2 && !strcmp(argv[1], "-d")) {
+		snprintf(bdf, sizeof(bdf), "%s", argv[2]);
+		argc -= 2;
+		argv += 2;
+	}
+	if (argc < 2)
+		return usage();
+	cmd = argv[1];
+	if (!strcmp(cmd, "find"))
+		return find_devices(1) ? 2 : 0;
+	if (!bdf[0] && find_devices(0)) {
+		fprintf(stderr, "pri-testdev: no %04x:%04x device\n", VENDOR, DEVICE);
+		return 2;
+	}
+
+	for (i = 2; i < argc; i++) {
+		char *a = argv[i], *v = strchr(a, '=');
+
+		if (v)
+			v++;
+		if (!strncmp(a, "addr=", 5)) {
+			addr = strtoull(v, NULL, 0);
+			have_addr = 1;
+		} else if (!strncmp(a, "pasid=", 6)) {
+			pasid = PASID_PV | (strtoul(v, NULL, 0) & 0xfffff);
+		} else if (!strncmp(a, "perm=", 5)) {
+			if (parse_perm(v, &flags))
+				return usage();
+		} else if (!strcmp(a, "priv")) {
+			flags |= F_PRIV;
+		} else if (!strncmp(a, "group=", 6)) {
+			group = strtoul(v, NULL, 0);
+		} else if (!strncmp(a, "count=", 6)) {
+			count = strtoul(v, NULL, 0);
+		} else if (!strncmp(a, "rate=", 5)) {
+			rate = strtoul(v, NULL, 0);
+		} else if (!strncmp(a, "prgi=", 5)) {
+			prgi = strtoul(v, NULL, 0);
+		} else if (!strncmp(a, "dma=", 4)) {
+			value = strtoull(v, NULL, 0);
+			flags |= F_DMA;
+		} else if (!strncmp(a, "value=", 6)) {
+			value = strtoull(v, NULL, 0);
+		} else if (!strcmp(a, "ignore-alloc")) {
+			flags |= F_IGNORE_ALLOC;
+		} else if (!strcmp(a, "keep")) {
+			keep = 1;
+		} else if (!strcmp(a, "nowait")) {
+			nowait = 1;
+		} else if (!strncmp(a, "timeout=", 8)) {
+			timeout = strtod(v, NULL);
+		} else {
+			fprintf(stderr, "pri-testdev: bad argument '%s'\n", a);
+			return usage();
+		}
+	}
+
+	if (!strcmp(cmd, "master"))
+		return set_master() ? 2 : 0;
+	if (map_bar())
+		return 2;
+
+	if (!strcmp(cmd, "status")) {
+		print_status();
+		return 0;
+	}
+	if (!strcmp(cmd, "reset")) {
+		wr32(R_CTRL, CTRL_STOP | CTRL_RESET);
+		return 0;
+	}
+	if (!strcmp(cmd, "wait")) {
+		int rc = wait_done(timeout);
+
+		print_status();
+		return rc;
+	}
+	if (!strcmp(cmd, "dma")) {
+		if (!have_addr)
+			return usage();
+		wr64(R_ADDR, addr);
+		wr32(R_PASID, pasid);
+		wr64(R_DMA_VALUE, value);
+		wr32(R_CTRL, CTRL_DMA_NOW);
+		printf("dma_status %u\n", rd32(R_DMA_STATUS));
+		return rd32(R_DMA_STATUS) == 1 ? 0 : 1;
+	}
+	if (!strcmp(cmd, "run")) {
+		int rc = 0;
+
+		if (!have_addr)
+			return usage();
+		if (!keep)
+			wr32(R_CTRL, CTRL_STOP | CTRL_RESET);
+		wr64(R_ADDR, addr);
+		wr32(R_PASID, pasid);
+		wr32(R_FLAGS, flags);
+		wr32(R_GROUP_SIZE, group);
+		wr32(R_COUNT, count);
+		wr32(R_RATE, rate);
+		wr32(R_PRGI_BASE, prgi);
+		wr64(R_DMA_VALUE, value);
+		wr32(R_CTRL, CTRL_START);
+		if (!nowait)
+			rc = wait_done(timeout);
+		print_status();
+		return rc;
+	}
+	return usage();
+}
