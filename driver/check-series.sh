@@ -1,0 +1,139 @@
+#!/bin/bash
+# Check that the kernel series builds patch by patch and is checkpatch clean.
+#
+#   driver/check-series.sh [--base DIR] [--work DIR] [--target T] [--from N]
+#                          [--no-build] [--no-checkpatch]
+#
+# Copies a configured, already built kernel tree (--base, default the lab's
+# base build) to a work directory once, then on every run: restores the
+# pristine sources there, copies driver/overlay, and applies
+# driver/patches/*.patch one at a time.  After each patch it merges
+# driver/lab.config (so options appear as their Kconfig entries do) and builds
+# incrementally: --target (default drivers/iommu/) plus a W=1 build of
+# drivers/iommu/riscv/ whose warnings are reported.  Steps before --from N
+# (patch number) are applied without building.  Every patch is run through
+# checkpatch.pl --strict, and so is every overlay file.
+# Exit status: non-zero if a patch fails to apply or build, a W=1 warning
+# shows up in drivers/iommu/riscv, or checkpatch reports anything.
+set -uo pipefail
+top=$(cd "$(dirname "$0")/.." && pwd)
+. "$top/lab/common.sh"
+
+base=$RIOMMU_CACHE/dev/linux-base
+work=$RIOMMU_CACHE/dev/check-series
+ref=$RIOMMU_CACHE/ref/linux-source-7.2
+target=drivers/iommu/
+from=0
+build=1
+checkpatch=1
+while [ $# -gt 0 ]; do
+	case "$1" in
+	--base) base=$2; shift 2 ;;
+	--work) work=$2; shift 2 ;;
+	--target) target=$2; shift 2 ;;
+	--from) from=$((10#$2)); shift 2 ;;
+	--no-build) build=; shift ;;
+	--no-checkpatch) checkpatch=; shift ;;
+	-h|--help) sed -n '2,18s/^# \{0,1\}//p' "$0"; exit 0 ;;
+	*) echo "check-series: unknown option '$1'" >&2; exit 2 ;;
+	esac
+done
+
+tree=$work/tree
+log=$work/log
+fail=0
+bad() { echo "not ok - $*"; fail=1; }
+good() { echo "ok - $*"; }
+
+if [ ! -f "$base/.config" ]; then
+	echo "check-series: no configured tree at $base" >&2
+	exit 2
+fi
+mkdir -p "$work" "$log"
+if [ ! -d "$tree" ]; then
+	echo "==> copying $base to $tree (once)"
+	nice -n 10 cp -a "$base" "$tree" || exit 2
+fi
+
+# Undo the previous run: pristine sources back (only changed files are
+# copied, with a new mtime so make rebuilds what depends on them), files the
+# overlay added removed.
+echo "==> restoring pristine sources"
+rsync -rl --checksum "$ref/" "$tree/" || exit 2
+if [ -f "$work/overlay.list" ]; then
+	while IFS= read -r f; do
+		[ -e "$ref/$f" ] || rm -f "$tree/$f"
+	done < "$work/overlay.list"
+fi
+(cd "$top/driver/overlay" 2>/dev/null && find . -type f | sed 's|^\./||') > "$work/overlay.list"
+
+kmake() {
+	nice -n 10 "$top/lab/sidrun" make -s -C "$tree" ARCH=riscv LLVM=1 -j"$(nproc)" "$@"
+}
+
+configure() {
+	nice -n 10 "$top/lab/sidrun" bash -c "cd '$tree' &&
+		scripts/kconfig/merge_config.sh -m -O . .config /src/driver/lab.config >/dev/null &&
+		make -s ARCH=riscv LLVM=1 olddefconfig >/dev/null"
+}
+
+build_step() { # build_step NAME
+	local name=$1 out=$log/$1.log
+	if ! configure > "$out" 2>&1; then
+		bad "$name: configure (see $out)"
+		return
+	fi
+	if ! kmake "$target" >> "$out" 2>&1; then
+		bad "$name: build $target (see $out)"
+		return
+	fi
+	if ! kmake W=1 drivers/iommu/riscv/ > "$out.w1" 2>&1; then
+		bad "$name: W=1 build of drivers/iommu/riscv (see $out.w1)"
+		return
+	fi
+	if grep -q 'drivers/iommu/riscv/.*warning:' "$out.w1"; then
+		bad "$name: W=1 warnings in drivers/iommu/riscv (see $out.w1)"
+		return
+	fi
+	good "$name: builds"
+}
+
+echo "==> overlay"
+cp -r "$top/driver/overlay/." "$tree/" 2>/dev/null
+if [ -n "$build" ] && [ "$from" -eq 0 ]; then
+	build_step 0000-overlay-only
+fi
+
+for p in "$top"/driver/patches/*.patch; do
+	[ -e "$p" ] || continue
+	name=$(basename "$p" .patch)
+	num=$((10#${name%%-*}))
+	if ! patch -s -p1 -d "$tree" < "$p" > "$log/$name.apply" 2>&1; then
+		bad "$name: does not apply (see $log/$name.apply)"
+		break
+	fi
+	if [ -n "$checkpatch" ]; then
+		if (cd "$tree" && perl scripts/checkpatch.pl --strict -q "$p") > "$log/$name.checkpatch" 2>&1; then
+			good "$name: checkpatch --strict"
+		else
+			bad "$name: checkpatch --strict (see $log/$name.checkpatch)"
+		fi
+	fi
+	if [ -n "$build" ] && [ "$num" -ge "$from" ]; then
+		build_step "$name"
+	fi
+done
+
+if [ -n "$checkpatch" ]; then
+	while IFS= read -r f; do
+		case "$f" in *.c|*.h) ;; *) continue ;; esac
+		if (cd "$tree" && perl scripts/checkpatch.pl --strict -q -f "$f") > "$log/overlay.checkpatch" 2>&1; then
+			good "overlay $f: checkpatch --strict"
+		else
+			bad "overlay $f: checkpatch --strict"
+			sed 's/^/#   /' "$log/overlay.checkpatch"
+		fi
+	done < "$work/overlay.list"
+fi
+
+exit $fail
