@@ -21,12 +21,24 @@ const volatile __u32 targ_pasid = RIOMMU_ANY;
 /* Bumped by user space at each interval boundary (see struct riommu_lat). */
 __u32 epoch;
 
+/* Buckets per PRG index of the group table, a power of two (set with its size). */
+const volatile __u32 grp_buckets = 64;
+
 struct {
-	__uint(type, BPF_MAP_TYPE_HASH);
-	__uint(max_entries, 8192);	/* resized by user space (--groups) */
-	__type(key, struct riommu_grp_key);
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(map_flags, BPF_F_MMAPABLE);	/* user space reads it in place */
+	__uint(max_entries, 64 * RIOMMU_PRGI_N);
+	__type(key, __u32);
 	__type(value, struct riommu_grp);
 } groups SEC(".maps");
+
+/* Counters with no row: kept out of the per-row hash on the hot path. */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, RIOMMU_TOT_MAX);
+	__type(key, __u32);
+	__type(value, __u64);
+} totals SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
@@ -37,15 +49,23 @@ struct {
 
 /* Last IOMMU seen per RID, to attribute iopf_failure (keyed by RID only). */
 struct {
-	__uint(type, BPF_MAP_TYPE_HASH);
-	__uint(max_entries, 4096);
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, RIOMMU_RID_SLOTS);
 	__type(key, __u32);
-	__type(value, __u32);
+	__type(value, struct riommu_rid_iommu);
 } rid_iommu SEC(".maps");
 
 static __always_inline void count_drop(__u32 what)
 {
 	__u64 *v = bpf_map_lookup_elem(&drops, &what);
+
+	if (v)
+		*v += 1;
+}
+
+static __always_inline void count_total(__u32 what)
+{
+	__u64 *v = bpf_map_lookup_elem(&totals, &what);
 
 	if (v)
 		*v += 1;
@@ -63,86 +83,109 @@ static __always_inline bool filtered(__u32 iommu, __u32 rid, __u32 pasid, __u32 
 	return false;
 }
 
-static __always_inline void grp_key(struct riommu_grp_key *k, __u32 iommu,
-				    __u32 devid, __u32 pasid, __u32 flags, __u32 prgi)
-{
-	k->iommu = iommu;
-	k->devid = devid;
-	k->pasid = (flags & RIOMMU_F_PV) ? pasid : 0;
-	k->prgi = prgi;
-}
-
 static __always_inline bool is_stop_marker(__u32 flags)
 {
 	return (flags & RIOMMU_F_L) && !(flags & RIOMMU_F_PERM);
 }
 
-/*
- * Account a request in its group.  Returns 1 when it started a new group,
- * 0 when it joined one, -1 when the table was full (drop counted).
- */
-static __always_inline int grp_request(const struct riommu_grp_key *k,
-				       __u32 flags, __u64 addr, __u64 now)
+static __always_inline struct riommu_grp *grp_slot(__u32 h, __u32 i, __u32 prgi)
 {
-	struct riommu_grp *g, ng = {};
+	/* PRG-index-major: the probes of a key are adjacent slots */
+	__u32 idx = (prgi & (RIOMMU_PRGI_N - 1)) * grp_buckets + ((h + i) & (grp_buckets - 1));
 
-	g = bpf_map_lookup_elem(&groups, k);
-	if (g) {
-		__sync_fetch_and_add(&g->nreq, 1);
-		return 0;
-	}
-	ng.ts = now;
-	ng.nreq = 1;
-	ng.flags = flags;
-	ng.addr = addr;
-	/* NOEXIST: a racing first request on another CPU keeps the older ts */
-	if (bpf_map_update_elem(&groups, k, &ng, BPF_NOEXIST)) {
-		g = bpf_map_lookup_elem(&groups, k);
-		if (g) {
+	return bpf_map_lookup_elem(&groups, &idx);
+}
+
+/*
+ * Account a request in its group (now == 0: read the clock if needed).
+ * Returns 1 when it started a new group, 0 when it joined one, -1 when no
+ * probe slot was free (drop counted).
+ */
+static __always_inline int grp_request(__u64 tag, __u32 prgi, __u32 flags,
+				       __u64 addr, __u64 now)
+{
+	__u32 h = riommu_grp_hash(tag), i;
+	struct riommu_grp *g;
+
+	/* join first: an earlier probe may have been freed since we started */
+	for (i = 0; i < RIOMMU_GRP_PROBES; i++) {
+		g = grp_slot(h, i, prgi);
+		if (g && g->tag == tag) {
 			__sync_fetch_and_add(&g->nreq, 1);
 			return 0;
 		}
-		count_drop(RIOMMU_DROP_GRP_FULL);
-		return -1;
 	}
-	return 1;
+	for (i = 0; i < RIOMMU_GRP_PROBES; i++) {
+		__u64 old;
+
+		g = grp_slot(h, i, prgi);
+		if (!g || g->tag)
+			continue;
+		old = __sync_val_compare_and_swap(&g->tag, 0, tag);
+		if (old == 0) {
+			g->addr = addr;
+			g->flags = flags;
+			__sync_fetch_and_add(&g->nreq, 1);
+			/* the clock is costly: read it only for a group's first request */
+			g->ts = now ? now : bpf_ktime_get_ns();	/* last: readers skip ts == 0 */
+			return 1;
+		}
+		if (old == tag) {	/* same group claimed it on another CPU */
+			__sync_fetch_and_add(&g->nreq, 1);
+			return 0;
+		}
+	}
+	count_drop(RIOMMU_DROP_GRP_FULL);
+	return -1;
 }
 
 /*
  * Close a group at its response.  Returns the latency in ns and the number
  * of requests, or 0 when no request was seen (drop counted).
  */
-static __always_inline __u64 grp_response(const struct riommu_grp_key *k,
-					  __u64 now, __u32 *nreq)
+static __always_inline __u64 grp_response(__u64 tag, __u32 prgi, __u64 now, __u32 *nreq)
 {
+	__u32 h = riommu_grp_hash(tag), i;
 	struct riommu_grp *g;
 	__u64 ts;
 
-	g = bpf_map_lookup_elem(&groups, k);
-	if (!g) {
-		count_drop(RIOMMU_DROP_NO_REQ);
-		return 0;
+	for (i = 0; i < RIOMMU_GRP_PROBES; i++) {
+		g = grp_slot(h, i, prgi);
+		if (!g || g->tag != tag)
+			continue;
+		ts = g->ts;
+		*nreq = g->nreq;
+		g->ts = 0;
+		g->nreq = 0;
+		/* release; losing means a duplicate response took it */
+		if (__sync_val_compare_and_swap(&g->tag, tag, 0) != tag)
+			break;
+		if (!ts)
+			ts = now;
+		return now > ts ? now - ts : 1;
 	}
-	ts = g->ts;
-	*nreq = g->nreq;
-	bpf_map_delete_elem(&groups, k);
-	return now > ts ? now - ts : 1;
+	count_drop(RIOMMU_DROP_NO_REQ);
+	return 0;
 }
 
 static __always_inline void note_rid_iommu(__u32 rid, __u32 iommu)
 {
-	__u32 *v = bpf_map_lookup_elem(&rid_iommu, &rid);
+	__u32 idx = rid & (RIOMMU_RID_SLOTS - 1);
+	struct riommu_rid_iommu *v = bpf_map_lookup_elem(&rid_iommu, &idx);
 
 	/* write only on change: the common path stays read-only */
-	if (!v || *v != iommu)
-		bpf_map_update_elem(&rid_iommu, &rid, &iommu, BPF_ANY);
+	if (v && (v->rid != rid || v->iommu != iommu + 1)) {
+		v->rid = rid;
+		v->iommu = iommu + 1;
+	}
 }
 
 static __always_inline __u32 rid_to_iommu(__u32 rid)
 {
-	__u32 *v = bpf_map_lookup_elem(&rid_iommu, &rid);
+	__u32 idx = rid & (RIOMMU_RID_SLOTS - 1);
+	struct riommu_rid_iommu *v = bpf_map_lookup_elem(&rid_iommu, &idx);
 
-	return v ? *v : RIOMMU_ANY;
+	return v && v->rid == rid && v->iommu ? v->iommu - 1 : RIOMMU_ANY;
 }
 
 static __always_inline void lat_add(struct riommu_lat *l, __u64 ns)

@@ -45,7 +45,6 @@ int top_pq_consume(struct bpf_raw_tracepoint_args *ctx)
 	__u32 iommu = ctx->args[RA_IOMMU], devid = ctx->args[RA_DEVID];
 	__u32 pasid = ctx->args[RA_PASID], flags = ctx->args[RA_FLAGS];
 	__u32 prgi = ctx->args[RA_PRGI];
-	struct riommu_grp_key k;
 	struct riommu_row *r;
 	int started;
 
@@ -58,8 +57,8 @@ int top_pq_consume(struct bpf_raw_tracepoint_args *ctx)
 			r->stop_markers++;
 		return 0;
 	}
-	grp_key(&k, iommu, devid, pasid, flags, prgi);
-	started = grp_request(&k, flags, ctx->args[RA_LAST], bpf_ktime_get_ns());
+	started = grp_request(riommu_grp_tag(iommu, devid, flags & RIOMMU_F_PV, pasid, prgi),
+			      prgi, flags, ctx->args[RA_LAST], 0);
 	if (r) {
 		r->requests++;
 		if (started > 0)
@@ -78,12 +77,14 @@ int top_pq_report(struct bpf_raw_tracepoint_args *ctx)
 
 	if (filtered(iommu, devid, pasid, flags))
 		return 0;
+	if (ret == 0) {		/* common path: no row lookup */
+		count_total(RIOMMU_TOT_REPORTED);
+		return 0;
+	}
 	r = row_get(iommu, devid, pasid, flags);
 	if (!r)
 		return 0;
-	if (ret == 0) {
-		r->reported++;
-	} else if (ret < 0) {
+	if (ret < 0) {
 		r->report_errors++;
 		if (ret == -ENODEV)
 			r->unknown_devid++;
@@ -97,15 +98,14 @@ int top_page_response(struct bpf_raw_tracepoint_args *ctx)
 	__u32 iommu = ctx->args[RA_IOMMU], devid = ctx->args[RA_DEVID];
 	__u32 pasid = ctx->args[RA_PASID], flags = ctx->args[RA_FLAGS];
 	__u32 prgi = ctx->args[RA_PRGI], code = ctx->args[RA_LAST];
-	struct riommu_grp_key k;
 	struct riommu_row *r;
 	__u32 nreq = 0;
 	__u64 lat;
 
 	if (filtered(iommu, devid, pasid, flags))
 		return 0;
-	grp_key(&k, iommu, devid, pasid, flags, prgi);
-	lat = grp_response(&k, bpf_ktime_get_ns(), &nreq);
+	lat = grp_response(riommu_grp_tag(iommu, devid, flags & RIOMMU_F_PV, pasid, prgi),
+			   prgi, bpf_ktime_get_ns(), &nreq);
 	r = row_get(iommu, devid, pasid, flags);
 	if (!r)
 		return 0;

@@ -100,18 +100,18 @@ int trace_pq_consume(struct bpf_raw_tracepoint_args *ctx)
 {
 	__u32 iommu = ctx->args[RA_IOMMU], devid = ctx->args[RA_DEVID];
 	__u32 pasid = ctx->args[RA_PASID], flags = ctx->args[RA_FLAGS];
-	struct riommu_grp_key k;
+	__u32 prgi = ctx->args[RA_PRGI];
 	struct riommu_event *e;
 	__u64 now;
 
 	if (filtered(iommu, devid, pasid, flags))
 		return 0;
-	now = bpf_ktime_get_ns();
-	note_rid_iommu(devid, iommu);
-	if (!is_stop_marker(flags)) {
-		grp_key(&k, iommu, devid, pasid, flags, ctx->args[RA_PRGI]);
-		grp_request(&k, flags, ctx->args[RA_LAST], now);
-	}
+	now = events_mode ? bpf_ktime_get_ns() : 0;
+	if (events_mode)	/* failure events name the IOMMU */
+		note_rid_iommu(devid, iommu);
+	if (!is_stop_marker(flags))
+		grp_request(riommu_grp_tag(iommu, devid, flags & RIOMMU_F_PV, pasid, prgi),
+			    prgi, flags, ctx->args[RA_LAST], now);
 	if (!events_mode)
 		return 0;
 	e = ev_new(RIOMMU_EV_CONSUME, now);
@@ -145,7 +145,7 @@ int trace_page_response(struct bpf_raw_tracepoint_args *ctx)
 {
 	__u32 iommu = ctx->args[RA_IOMMU], devid = ctx->args[RA_DEVID];
 	__u32 pasid = ctx->args[RA_PASID], flags = ctx->args[RA_FLAGS];
-	struct riommu_grp_key k;
+	__u32 prgi = ctx->args[RA_PRGI];
 	struct riommu_event *e;
 	__u32 nreq = 0;
 	__u64 lat, now;
@@ -153,8 +153,8 @@ int trace_page_response(struct bpf_raw_tracepoint_args *ctx)
 	if (filtered(iommu, devid, pasid, flags))
 		return 0;
 	now = bpf_ktime_get_ns();
-	grp_key(&k, iommu, devid, pasid, flags, ctx->args[RA_PRGI]);
-	lat = grp_response(&k, now, &nreq);
+	lat = grp_response(riommu_grp_tag(iommu, devid, flags & RIOMMU_F_PV, pasid, prgi),
+			   prgi, now, &nreq);
 	if (!events_mode) {
 		if (lat)
 			hist_add(iommu, devid, pasid, flags, lat);

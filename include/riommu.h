@@ -29,6 +29,12 @@
 #define RIOMMU_PRGR_INVALID	0x1
 #define RIOMMU_PRGR_FAILURE	0xf
 
+/* Global per-CPU counters (no per-row breakdown). */
+enum riommu_total {
+	RIOMMU_TOT_REPORTED,	/* pq_report ret == 0 */
+	RIOMMU_TOT_MAX,
+};
+
 /* Key wildcards: a row that is not per PASID, or an IOMMU-level row. */
 #define RIOMMU_ANY		0xffffffffu
 #define RIOMMU_NOPASID		0xfffffffeu	/* per-PASID row of requests without PV */
@@ -46,16 +52,57 @@ struct riommu_grp_key {
 	__u32 prgi;
 };
 
+/*
+ * In-flight group table: an array of 512 PRG indexes x B buckets (B a power
+ * of two), slot prgi * B + bucket, with the bucket hashed from (iommu, devid,
+ * PV, pasid) and up to RIOMMU_GRP_PROBES adjacent buckets probed.  An array lookup is
+ * inlined by the verifier, so a lifecycle costs no hash insert/delete.
+ * tag == 0: free; ts == 0: being filled in (readers skip it).
+ */
+#define RIOMMU_PRGI_N		512
+#define RIOMMU_GRP_PROBES	8
+
 struct riommu_grp {
+	__u64 tag;	/* riommu_grp_tag() of the owner, 0 = free */
 	__u64 ts;	/* bpf_ktime_get_ns() of the first request */
+	__u64 addr;	/* address of the first request */
 	__u32 nreq;	/* requests seen in the group */
 	__u32 flags;	/* flags of the first request */
-	__u64 addr;	/* address of the first request */
+};
+
+static __always_inline __u64 riommu_grp_tag(__u32 iommu, __u32 devid, __u32 pv,
+					    __u32 pasid, __u32 prgi)
+{
+	return 1ULL << 63 | (__u64)(iommu & 0x7f) << 56 | (__u64)(devid & 0xffffff) << 32 |
+	       (__u64)(pv ? 1 : 0) << 31 | (__u64)(pv ? pasid & 0xfffff : 0) << 9 |
+	       (prgi & (RIOMMU_PRGI_N - 1));
+}
+
+static __always_inline void riommu_grp_untag(__u64 tag, struct riommu_grp_key *k)
+{
+	k->iommu = (tag >> 56) & 0x7f;
+	k->devid = (tag >> 32) & 0xffffff;
+	k->pasid = (tag >> 9) & 0xfffff;
+	k->prgi = tag & (RIOMMU_PRGI_N - 1);
+}
+
+static __always_inline __u32 riommu_grp_hash(__u64 tag)
+{
+	__u64 h = (tag >> 9) * 0x9e3779b97f4a7c15ULL;	/* key without prgi */
+
+	return (__u32)(h >> 40);
+}
+
+/* Last IOMMU seen for a RID: array slot rid & 0xffff (PCI BDF). */
+#define RIOMMU_RID_SLOTS	65536
+struct riommu_rid_iommu {
+	__u32 rid;
+	__u32 iommu;	/* + 1, 0 = never seen */
 };
 
 /* Drop counters (per-CPU array index). */
 enum riommu_drop {
-	RIOMMU_DROP_GRP_FULL,	/* in-flight group table full */
+	RIOMMU_DROP_GRP_FULL,	/* in-flight group table full (no free probe slot) */
 	RIOMMU_DROP_NO_REQ,	/* response with no matching request */
 	RIOMMU_DROP_ROW_FULL,	/* statistics table full */
 	RIOMMU_DROP_RINGBUF,	/* ring buffer reserve failed */
@@ -101,7 +148,7 @@ struct riommu_row {
 	__u64 requests;		/* pq_consume records (not stop markers) */
 	__u64 groups;		/* groups started */
 	__u64 stop_markers;
-	__u64 reported;		/* pq_report ret == 0 */
+	__u64 reported;		/* unused: see RIOMMU_TOT_REPORTED */
 	__u64 report_errors;	/* pq_report ret < 0 (incl. unknown devid) */
 	__u64 unknown_devid;	/* pq_report ret == -ENODEV */
 	__u64 resp_success;

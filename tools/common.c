@@ -5,6 +5,7 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <bpf/bpf.h>
 #include <bpf/btf.h>
@@ -235,4 +236,56 @@ void riommu_fault_perm(char *buf, size_t len, __u32 perm)
 {
 	/* IOMMU_FAULT_PERM_READ/WRITE/EXEC/PRIV = bits 0..3 */
 	perm_str(buf, len, perm & 1, perm & 2, perm & 4, perm & 8);
+}
+
+__u32 riommu_grp_size(struct bpf_map *map, __u32 slots)
+{
+	__u32 need = (slots + RIOMMU_PRGI_N - 1) / RIOMMU_PRGI_N, b = 1;
+
+	while (b < need)	/* power of two: the BPF side masks */
+		b <<= 1;
+	bpf_map__set_max_entries(map, b * RIOMMU_PRGI_N);
+	return b;
+}
+
+int riommu_grp_mmap(struct bpf_map *map, struct riommu_grp_table *t)
+{
+	long pg = sysconf(_SC_PAGESIZE);
+	void *p;
+
+	t->n = bpf_map__max_entries(map);
+	t->len = ((size_t)t->n * sizeof(struct riommu_grp) + pg - 1) / pg * pg;
+	p = mmap(NULL, t->len, PROT_READ, MAP_SHARED, bpf_map__fd(map), 0);
+	if (p == MAP_FAILED) {
+		t->slot = NULL;
+		return -errno;
+	}
+	t->slot = p;
+	return 0;
+}
+
+void riommu_grp_munmap(struct riommu_grp_table *t)
+{
+	if (t->slot)
+		munmap((void *)t->slot, t->len);
+	t->slot = NULL;
+}
+
+bool riommu_grp_get(const struct riommu_grp_table *t, __u32 i, struct riommu_grp *g,
+		    struct riommu_grp_key *k)
+{
+	const volatile struct riommu_grp *s = &t->slot[i];
+
+	g->tag = s->tag;
+	if (!g->tag)
+		return false;
+	g->ts = s->ts;
+	g->addr = s->addr;
+	g->nreq = s->nreq;
+	g->flags = s->flags;
+	/* skip slots being filled in or recycled while we copied */
+	if (!g->ts || s->tag != g->tag)
+		return false;
+	riommu_grp_untag(g->tag, k);
+	return true;
 }

@@ -52,6 +52,24 @@ extern const char *const riommu_drop_names[RIOMMU_DROP_MAX];
 void riommu_lat_merge(struct riommu_lat *dst, const struct riommu_lat *src, __u32 ended_epoch);
 /* Max of one merged summary for the ended epoch (stored in max[0]). */
 
+/*
+ * In-flight group table: size it before load (slots rounded up to 512 x a
+ * power of two; returns the bucket count for the grp_buckets rodata),
+ * and map it read-only after load.
+ */
+struct bpf_map;
+__u32 riommu_grp_size(struct bpf_map *map, __u32 slots);
+struct riommu_grp_table {
+	const struct riommu_grp *slot;
+	__u32 n;
+	size_t len;
+};
+int riommu_grp_mmap(struct bpf_map *map, struct riommu_grp_table *t);
+void riommu_grp_munmap(struct riommu_grp_table *t);
+/* Copy slot i if it holds a group (tag set and filled in). */
+bool riommu_grp_get(const struct riommu_grp_table *t, __u32 i, struct riommu_grp *g,
+		    struct riommu_grp_key *k);
+
 const char *riommu_prgr_name(unsigned code);
 const char *riommu_core_code_name(unsigned code);
 const char *riommu_reason_name(unsigned reason);

@@ -37,7 +37,7 @@ static struct env {
 	.sort = SORT_REQ,
 	.rid = RIOMMU_ANY, .pasid = RIOMMU_ANY, .iommu = RIOMMU_ANY,
 	.timeout_ns = 1000000000ULL,
-	.max_groups = 8192,
+	.max_groups = 32768,
 	.max_rows = 1024,
 };
 
@@ -67,7 +67,7 @@ static const struct argp_option opts[] = {
 	{ "timeout", 't', "SEC", 0, "Report groups without a response after SEC seconds as stuck (default 1)", 0 },
 	{ "json", 'j', NULL, 0, "Print NDJSON records instead of a table", 0 },
 	{ "csv", OPT_CSV, NULL, 0, "Print CSV records (one per row per interval)", 0 },
-	{ "groups", OPT_GROUPS, "N", 0, "Size of the in-flight group table (default 8192)", 0 },
+	{ "groups", OPT_GROUPS, "N", 0, "In-flight group table slots, rounded up to 512 x a power of two (default 32768)", 0 },
 	{ "max-rows", OPT_MAXROWS, "N", 0, "Size of the statistics table (default 1024)", 0 },
 	{ "verbose", 'v', NULL, 0, "Show libbpf debug messages", 0 },
 	{ NULL, 'h', NULL, OPTION_HIDDEN, "Show the full help", 0 },
@@ -164,6 +164,7 @@ static int nrows;
 static struct stuck *stucks;
 static int nstuck, cap_stuck;
 static bool csv_header_done;
+static struct riommu_grp_table grp_table;
 
 static struct top_row *row_find(const struct riommu_row_key *k, bool add)
 {
@@ -224,19 +225,18 @@ static int read_rows(int fd, __u32 ended)
 	return 0;
 }
 
-static void read_groups(int fd, __u64 now)
+static void read_groups(const struct riommu_grp_table *t, __u64 now)
 {
-	struct riommu_grp_key key, next, *prev = NULL;
 	struct riommu_row_key rk = {};
+	struct riommu_grp_key key;
 	struct riommu_grp g;
 	struct top_row *r;
 	__u64 age;
+	__u32 i;
 
 	nstuck = 0;
-	while (!bpf_map_get_next_key(fd, prev, &next)) {
-		key = next;
-		prev = &key;
-		if (bpf_map_lookup_elem(fd, &key, &g))
+	for (i = 0; i < t->n; i++) {
+		if (!riommu_grp_get(t, i, &g, &key))
 			continue;
 		age = now > g.ts ? now - g.ts : 0;
 		rk.iommu = key.iommu;
@@ -272,15 +272,30 @@ static const char *fmt(char *buf, size_t n, const char *f, double v)
 	return buf;
 }
 
+static __u64 total_reported(struct riommu_top_bpf *skel)
+{
+	int ncpu = libbpf_num_possible_cpus(), c;
+	__u32 k = RIOMMU_TOT_REPORTED;
+	__u64 v[ncpu > 0 ? ncpu : 1], t = 0;
+
+	if (ncpu > 0 && !bpf_map_lookup_elem(bpf_map__fd(skel->maps.totals), &k, v))
+		for (c = 0; c < ncpu; c++)
+			t += v[c];
+	return t;
+}
+
+static __u64 last_reported;
+
 static void print_interval(struct riommu_top_bpf *skel, double iv, const __u64 *drops)
 {
 	__u64 req = 0, grp = 0, infl = 0, fails = 0, pqerr = 0, succ = 0, inv = 0, rfail = 0;
 	double now_wall = riommu_wall_s();
+	__u64 reported = total_reported(skel), d_reported = reported - last_reported;
 	struct top_row **show;
 	struct record rec;
 	int i, nshow = 0;
 
-	(void)skel;
+	last_reported = reported;
 	for (i = 0; i < nrows; i++) {
 		struct top_row *r = &rows[i];
 
@@ -315,6 +330,7 @@ static void print_interval(struct riommu_top_bpf *skel, double iv, const __u64 *
 			rec_dbl(&rec, "interval", iv);
 			rec_u64(&rec, "requests", req);
 			rec_u64(&rec, "groups", grp);
+			rec_u64(&rec, "reported", d_reported);
 			rec_u64(&rec, "inflight", infl);
 			rec_u64(&rec, "stuck", nstuck);
 			rec_u64(&rec, "resp_success", succ);
@@ -482,7 +498,7 @@ int main(int argc, char **argv)
 	skel->rodata->targ_rid = env.rid;
 	skel->rodata->targ_pasid = env.pasid;
 	skel->rodata->per_pasid = env.per_pasid;
-	bpf_map__set_max_entries(skel->maps.groups, env.max_groups);
+	skel->rodata->grp_buckets = riommu_grp_size(skel->maps.groups, env.max_groups);
 	bpf_map__set_max_entries(skel->maps.rows, env.max_rows);
 	if (!tps[TP_IOPF_FAILURE].present)
 		bpf_program__set_autoload(skel->progs.top_iopf_failure, false);
@@ -498,6 +514,11 @@ int main(int argc, char **argv)
 	if (err) {
 		fprintf(stderr, "riommu-top: failed to attach to the riommu tracepoints: %s.\n",
 			strerror(-err));
+		err = 1;
+		goto cleanup;
+	}
+	if (riommu_grp_mmap(skel->maps.groups, &grp_table)) {
+		fprintf(stderr, "riommu-top: cannot map the group table: %s\n", strerror(errno));
 		err = 1;
 		goto cleanup;
 	}
@@ -521,7 +542,7 @@ int main(int argc, char **argv)
 			break;
 		skel->bss->epoch = ended + 1;
 		read_rows(bpf_map__fd(skel->maps.rows), ended);
-		read_groups(bpf_map__fd(skel->maps.groups), now);
+		read_groups(&grp_table, now);
 		riommu_read_drops(bpf_map__fd(skel->maps.drops), drops);
 		print_interval(skel, (now - last) / 1e9, drops);
 		last = now;
@@ -534,6 +555,7 @@ int main(int argc, char **argv)
 	err = 0;
 
 cleanup:
+	riommu_grp_munmap(&grp_table);
 	riommu_top_bpf__destroy(skel);
 	free(rows);
 	free(stucks);

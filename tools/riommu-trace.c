@@ -39,7 +39,7 @@ static struct env {
 	.count = -1,
 	.ev_mask = ALL_EVENTS,
 	.rid = RIOMMU_ANY, .pasid = RIOMMU_ANY, .iommu = RIOMMU_ANY,
-	.max_groups = 8192,
+	.max_groups = 32768,
 };
 
 const char *argp_program_version = "riommu-trace 1.0";
@@ -75,7 +75,7 @@ static const struct argp_option opts[] = {
 	{ "pasid", OPT_PASID, "PASID", 0, "Only requests with this PASID", 0 },
 	{ "iommu", OPT_IOMMU, "N", 0, "Only IOMMU instance N", 0 },
 	{ "json", 'j', NULL, 0, "Print NDJSON records", 0 },
-	{ "groups", OPT_GROUPS, "N", 0, "Size of the in-flight group table (default 8192)", 0 },
+	{ "groups", OPT_GROUPS, "N", 0, "In-flight group table slots, rounded up to 512 x a power of two (default 32768)", 0 },
 	{ "verbose", 'v', NULL, 0, "Show libbpf debug messages", 0 },
 	{ NULL, 'h', NULL, OPTION_HIDDEN, "Show the full help", 0 },
 	{},
@@ -638,7 +638,7 @@ int main(int argc, char **argv)
 	skel->rodata->per_pasid = env.per_pasid;
 	skel->rodata->targ_ms = env.ms;
 	skel->rodata->lin_step = env.lin_step;
-	bpf_map__set_max_entries(skel->maps.groups, env.max_groups);
+	skel->rodata->grp_buckets = riommu_grp_size(skel->maps.groups, env.max_groups);
 	/* only what the mode needs; consume and response always pair groups */
 	if (!ev || !(env.ev_mask & RIOMMU_EVM(RIOMMU_EV_REPORT)))
 		bpf_program__set_autoload(skel->progs.trace_pq_report, false);

@@ -164,7 +164,6 @@ void top_row_record(struct record *rec, const struct top_row *r, double t,
 	rec_u64(rec, "pq_overflows", d->pq_overflows);
 	rec_u64(rec, "pq_memfaults", d->pq_memfaults);
 	rec_u64(rec, "stop_markers", d->stop_markers);
-	rec_u64(rec, "reported", d->reported);
 	rec_u64(rec, "report_errors", d->report_errors);
 	rec_u64(rec, "unknown_devid", d->unknown_devid);
 }

@@ -142,6 +142,23 @@ static int count_entries(int fd, size_t ksz)
 	return n;
 }
 
+/* Groups in flight: slots with a tag; *found gets the one matching want. */
+static int count_groups(struct bpf_map *m, __u64 want, struct riommu_grp *found)
+{
+	__u32 i, n = bpf_map__max_entries(m);
+	struct riommu_grp g;
+	int c = 0;
+
+	for (i = 0; i < n; i++) {
+		if (bpf_map_lookup_elem(bpf_map__fd(m), &i, &g) || !g.tag)
+			continue;
+		c++;
+		if (found && g.tag == want)
+			*found = g;
+	}
+	return c;
+}
+
 static __u64 fine_total(const struct riommu_lat *l)
 {
 	__u64 t = 0;
@@ -165,7 +182,7 @@ static struct riommu_top_bpf *top_load(const char *what, bool per_pasid, __u32 r
 	s->rodata->per_pasid = per_pasid;
 	s->rodata->targ_rid = rid;
 	if (groups)
-		bpf_map__set_max_entries(s->maps.groups, groups);
+		s->rodata->grp_buckets = riommu_grp_size(s->maps.groups, groups);
 	err = riommu_top_bpf__load(s);
 	check(!err, what, "load: %s", strerror(-err));
 	if (err) {
@@ -222,7 +239,16 @@ static void test_top(void)
 	CHECK_EQ("top: rid 0x8 requests", 5, r.requests);
 	CHECK_EQ("top: rid 0x8 groups", 2, r.groups);
 	CHECK_EQ("top: rid 0x8 stop markers", 1, r.stop_markers);
-	CHECK_EQ("top: rid 0x8 reported", 3, r.reported);
+	{
+		__u32 k = RIOMMU_TOT_REPORTED;
+		__u64 v[512] = {}, t = 0;
+		int c;
+
+		bpf_map_lookup_elem(bpf_map__fd(s->maps.totals), &k, v);
+		for (c = 0; c < ncpu; c++)
+			t += v[c];
+		CHECK_EQ("top: reported (global counter)", 3, t);
+	}
 	CHECK_EQ("top: rid 0x8 success", 1, r.resp_success);
 	CHECK_EQ("top: rid 0x8 invalid", 1, r.resp_invalid);
 	CHECK_EQ("top: rid 0x8 latency count", 2, r.lat.count);
@@ -258,13 +284,11 @@ static void test_top(void)
 
 	/* in flight: rid 0x40 prgi 7 (2 requests) and rid 0x10 prgi 10 without PV */
 	{
-		struct riommu_grp_key k = { .iommu = 0, .devid = 0x40, .pasid = 0, .prgi = 7 };
-		struct riommu_grp g;
-		int fd = bpf_map__fd(s->maps.groups);
+		struct riommu_grp g = {};
 
-		CHECK_EQ("top: groups in flight", 2, count_entries(fd, sizeof(k)));
-		check(!bpf_map_lookup_elem(fd, &k, &g), "top: in-flight group rid 0x40 prgi 7",
-		      "missing");
+		CHECK_EQ("top: groups in flight", 2,
+			 count_groups(s->maps.groups, riommu_grp_tag(0, 0x40, 0, 0, 7), &g));
+		check(g.tag != 0, "top: in-flight group rid 0x40 prgi 7", "missing");
 		CHECK_EQ("top: in-flight group request count", 2, g.nreq);
 		CHECK_EQ("top: in-flight group first address", 0x7000, g.addr);
 	}
@@ -331,24 +355,57 @@ static void test_top_filter(void)
 
 static void test_top_full(void)
 {
-	struct riommu_top_bpf *s = top_load("top: loads with a 4-entry group table", false,
-					    RIOMMU_ANY, 4);
+	/* one bucket: every probe of a PRG index lands on the same slot */
+	struct riommu_top_bpf *s = top_load("top: loads with a one-bucket group table", false,
+					    RIOMMU_ANY, 512);
 	int fd, i;
 
 	if (!s)
 		return;
 	fd = bpf_map__fd(s->maps.drops);
+	CHECK_EQ("top: one-bucket table has 512 slots", 512, bpf_map__max_entries(s->maps.groups));
 	for (i = 0; i < 6; i++)
-		consume(s->progs.top_pq_consume, 0, 0x8, 0, R | L, i, 0);
-	/* a request joining an existing group needs no new entry */
+		consume(s->progs.top_pq_consume, 0, 0x8 + i, 0, R | L, 0, 0);
+	/* a request joining an existing group needs no new slot */
 	consume(s->progs.top_pq_consume, 0, 0x8, 0, R | L, 0, 0);
-	CHECK_EQ("top: full group table -> drops counted", 2, drop(fd, RIOMMU_DROP_GRP_FULL));
+	/* another PRG index of the same RID has its own slot */
+	consume(s->progs.top_pq_consume, 0, 0x9, 0, R | L, 1, 0);
+	CHECK_EQ("top: slot taken -> drops counted", 5, drop(fd, RIOMMU_DROP_GRP_FULL));
+	CHECK_EQ("top: groups in flight with a full bucket", 2, count_groups(s->maps.groups, 0, NULL));
 	for (i = 0; i < 6; i++)
-		response(s->progs.top_page_response, 0, 0x8, 0, 0, i, 0);
-	CHECK_EQ("top: responses of dropped groups -> no-request drops", 2,
+		response(s->progs.top_page_response, 0, 0x8 + i, 0, 0, 0, 0);
+	response(s->progs.top_page_response, 0, 0x9, 0, 0, 1, 0);
+	/* a second response to the same group has no request left */
+	response(s->progs.top_page_response, 0, 0x9, 0, 0, 1, 0);
+	CHECK_EQ("top: responses of dropped groups and duplicates -> no-request drops", 6,
 		 drop(fd, RIOMMU_DROP_NO_REQ));
-	CHECK_EQ("top: table empty after responses", 0,
-		 count_entries(bpf_map__fd(s->maps.groups), sizeof(struct riommu_grp_key)));
+	CHECK_EQ("top: table empty after responses", 0, count_groups(s->maps.groups, 0, NULL));
+	riommu_top_bpf__destroy(s);
+}
+
+static void test_top_probe(void)
+{
+	/* 4 buckets: 8 RIDs on one PRG index fit (probing), latencies pair up */
+	struct riommu_top_bpf *s = top_load("top: loads with a 4-bucket group table", false,
+					    RIOMMU_ANY, 2048);
+	struct riommu_row r;
+	int i, ok = 0, placed;
+
+	if (!s)
+		return;
+	for (i = 0; i < 64; i++)
+		consume(s->progs.top_pq_consume, 0, 0x100 + i, 0, R | L, 5, 0);
+	placed = count_groups(s->maps.groups, 0, NULL);
+	CHECK_EQ("top: probing places up to 4 groups per PRG index (rest dropped)",
+		 64 - placed, drop(bpf_map__fd(s->maps.drops), RIOMMU_DROP_GRP_FULL));
+	CHECK_EQ("top: 4 buckets x 1 PRG index = 4 groups", 4, placed);
+	for (i = 0; i < 64; i++) {
+		response(s->progs.top_page_response, 0, 0x100 + i, 0, 0, 5, 0);
+		get_row(s, 0, 0x100 + i, RIOMMU_ANY, 0, &r);
+		ok += r.lat.count;
+	}
+	CHECK_EQ("top: every placed group pairs with its response", 4, ok);
+	CHECK_EQ("top: table empty", 0, count_groups(s->maps.groups, 0, NULL));
 	riommu_top_bpf__destroy(s);
 }
 
@@ -550,6 +607,7 @@ int main(void)
 	test_top_per_pasid();
 	test_top_filter();
 	test_top_full();
+	test_top_probe();
 	test_trace_hist();
 	test_trace_events();
 	test_trace_ringbuf_full();
