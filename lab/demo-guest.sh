@@ -1,0 +1,15 @@
+#!/bin/sh
+# Guest side of `make demo`: start page-request traffic and show riommu-top
+# live on the console; Ctrl-C ends riommu-top, the traffic and the guest.
+cd /src || exit 1
+. lab/demo-traffic.sh
+rid=$(demo_bind_endpoint) || exit 1
+demo_traffic_loop "$rid" > /tmp/traffic.log 2>&1 &
+traffic=$!
+trap '' INT
+echo "demo: traffic running for RID $rid; starting riommu-top (Ctrl-C to stop)"
+sleep 1
+(trap - INT; exec build/riscv64/riommu-top 1)
+kill "$traffic" 2>/dev/null
+wait "$traffic" 2>/dev/null
+echo "demo: stopped; shutting the guest down"
