@@ -1,0 +1,132 @@
+#!/bin/sh
+# Injected page requests: decoding, per-devid tracepoint counts, exactly one
+# ATS.PRGR per group with the right code, stop markers dropped, unknown
+# device ids answered Invalid, malformed injector lines rejected without
+# side effects.  First without a fault handler (the core answers Invalid
+# Request), then with riommu-test's handler (Success in its window, its
+# fail_code outside).
+cd /src || exit 1
+. tests/lab/riscv-pq-common.inc
+pq_require
+
+BDF=$(find_testdev) || { fail "setup: pci-testdev present"; exit 1; }
+DEV=$(bdf_devid "$BDF")
+if [ -e "/sys/bus/pci/devices/$BDF/driver" ]; then
+	echo "$BDF" > "/sys/bus/pci/devices/$BDF/driver/unbind"
+fi
+pass "setup: pci-testdev $BDF is devid $DEV, no driver"
+UNK=0xfff0	# no function behind it
+WIDE=0x12345	# a 24-bit device id nobody owns
+
+trace_start
+
+# --- Phase A: no fault handler ------------------------------------------
+c0=$(pqs consumed)
+check_cmd "A1 single request accepted" inj "devid=$DEV prgi=1 addr=0x1000 perm=r last"
+check_cmd "A2 group of 3 accepted" inj "devid=$DEV prgi=2 addr=0x2000 perm=rw count=3 last"
+check_cmd "A3 stop marker accepted" inj "devid=$DEV pasid=7 prgi=3 addr=0 perm= last"
+check_cmd "A4 unknown devid accepted" inj "devid=$UNK prgi=4 addr=0x3000 perm=r count=2 last"
+check_cmd "A5 wide devid accepted" inj "devid=$WIDE pasid=9 prgi=5 addr=0x4000 perm=rwx priv last"
+check_cmd "A6 PASID request accepted" inj "devid=$DEV pasid=3 prgi=6 addr=0x5000 perm=w last"
+check_cmd "A7 non-last only accepted" inj "devid=$UNK prgi=8 addr=0x6000 perm=r count=2"
+trace_snap
+
+check_eq "A consumed 11 records" 11 $(( $(pqs consumed) - c0 ))
+check_eq "A pq_consume for $DEV" 6 "$(tcount pq_consume "devid=$DEV ")"
+check_eq "A pq_consume for $UNK" 4 "$(tcount pq_consume "devid=$UNK ")"
+check_eq "A pq_consume for $WIDE" 1 "$(tcount pq_consume "devid=$WIDE ")"
+noinj=0
+for f in $(sed -n 's/.* pq_consume: .*flags=\(0x[0-9a-f]*\) .*/\1/p' "$SNAP"); do
+	[ $((f & 0x40)) -eq 0 ] && noinj=$((noinj + 1))
+done
+check_eq "A every pq_consume has the INJECTED flag" 0 "$noinj"
+check_eq "A1 decoded (R|L|INJ)" 1 "$(tcount pq_consume "devid=$DEV pasid=0 flags=0x62 prgi=1 addr=0x1000")"
+check_eq "A2 non-last decoded (R|W|INJ)" 2 "$(tcount pq_consume "devid=$DEV pasid=0 flags=0x46 prgi=2 ")"
+check_eq "A2 addr advances by 4 KiB" 1 "$(tcount pq_consume "prgi=2 addr=0x4000")"
+check_eq "A5 decoded (PV|R|W|X|PRIV|L|INJ)" 1 "$(tcount pq_consume "devid=$WIDE pasid=9 flags=0x7f prgi=5 addr=0x4000")"
+
+check_eq "A1 no handler: report -EINVAL" 1 "$(tcount pq_report "devid=$DEV " "prgi=1 " "ret=-22")"
+check_eq "A1 one Invalid Request" 1 "$(tcount page_response "devid=$DEV " "prgi=1 code=0x1")"
+check_eq "A2 three reports" 3 "$(tcount pq_report "devid=$DEV " "prgi=2 ")"
+check_eq "A2 one response for the group" 1 "$(tcount page_response "devid=$DEV " "prgi=2 ")"
+check_eq "A2 response is Invalid Request" 1 "$(tcount page_response "devid=$DEV " "prgi=2 code=0x1")"
+check_eq "A3 stop marker dropped (ret=1)" 1 "$(tcount pq_report "devid=$DEV pasid=7 flags=0x61 prgi=3 ret=1")"
+check_eq "A3 stop marker not answered" 0 "$(tcount page_response "prgi=3 ")"
+check_eq "A4 unknown devid: report -ENODEV" 2 "$(tcount pq_report "devid=$UNK " "prgi=4 " "ret=-19")"
+check_eq "A4 unknown devid: one Invalid Request" 1 "$(tcount page_response "devid=$UNK " "prgi=4 code=0x1")"
+check_eq "A5 wide devid: Invalid Request with its PASID" 1 \
+	"$(tcount page_response "devid=$WIDE pasid=9 flags=0x1 prgi=5 code=0x1")"
+# pci-testdev has no PRI capability, so it does not require a PASID in the response
+check_eq "A6 response without PASID (not required)" 1 \
+	"$(tcount page_response "devid=$DEV pasid=0 flags=0x0 prgi=6 code=0x1")"
+check_eq "A7 unknown devid, group not closed: no response" 0 "$(tcount page_response "prgi=8 ")"
+check_eq "A responses in total" 5 "$(tcount page_response "iommu=0 ")"
+check_eq "A stop_markers counter" 1 "$(pqs stop_markers)"
+check_eq "A unknown_devid counter" 5 "$(pqs unknown_devid)"
+check_eq "A report_errors counter" 5 "$(pqs report_errors)"
+check_eq "A responses counter" 5 "$(pqs responses)"
+dmesg | grep -q "page request from unknown devid $UNK" &&
+	pass "A unknown devid warned" || fail "A unknown devid warned"
+
+# --- Malformed lines: -EINVAL, a message naming the token, nothing consumed
+c0=$(pqs consumed)
+r0=$(pqs responses)
+for bad in "addr=0x1001" "perm=q" "bogus=1" "prgi=512" "devid=0x1000000" \
+	"pasid=0x100000" "perm=x" "count=0" "error=fire" "last=1"; do
+	line="devid=$DEV prgi=1 addr=0x1000 perm=r last $bad"
+	if echo "$line" > "$INJ" 2>/tmp/riscv-pq-err; then
+		fail "malformed '$bad' rejected" "write succeeded"
+	elif grep -q 'Invalid argument' /tmp/riscv-pq-err; then
+		pass "malformed '$bad' rejected with EINVAL"
+	else
+		fail "malformed '$bad' rejected with EINVAL" "$(cat /tmp/riscv-pq-err)"
+	fi
+	dmesg | tail -n 3 | grep -qF "pq_inject: bad token '$bad'" &&
+		pass "malformed '$bad' named in dmesg" ||
+		fail "malformed '$bad' named in dmesg" "$(dmesg | tail -n 1)"
+done
+inj "devid=$DEV prgi=1 perm=r last" && fail "missing addr rejected" || pass "missing addr rejected"
+dmesg | tail -n 1 | grep -qF "missing token 'addr'" && pass "missing addr named" || fail "missing addr named"
+inj "devid=$DEV prgi=1 addr=0x1000 perm=" && fail "empty perm without last rejected" ||
+	pass "empty perm without last rejected"
+inj "" && fail "empty line rejected" || pass "empty line rejected"
+check_eq "malformed lines consumed nothing" "$c0" "$(pqs consumed)"
+check_eq "malformed lines answered nothing" "$r0" "$(pqs responses)"
+
+# --- Phase B: riommu-test's fault handler -------------------------------
+if ! bind_rt "$BDF"; then
+	fail "B setup: riommu-test binds to $BDF" "$(dmesg | grep riommu-test | tail -n 2 | tr '\n' '|')"
+	tap_exit
+	exit
+fi
+RT=/sys/kernel/debug/riommu-test/$BDF
+pass "B setup: riommu-test bound"
+echo 0x10000000 > "$RT/good_start"
+echo 0x10000000 > "$RT/good_size"
+echo 0 > "$RT/delay_us"
+echo 1 > "$RT/fail_code"
+
+trace_start
+r0=$(pqs responses)
+check_cmd "B1 3 groups of 2 accepted" inj "devid=$DEV prgi=10 addr=0x10000000 perm=rw count=2 groups=3"
+check_cmd "B2 out-of-window group accepted" inj "devid=$DEV prgi=20 addr=0x1000 perm=r last"
+echo 2 > "$RT/fail_code"
+check_cmd "B3 out-of-window, fail_code 2" inj "devid=$DEV prgi=21 addr=0x2000 perm=r count=2 last"
+check_cmd "B4 group index wraps at 512" inj "devid=$DEV prgi=511 addr=0x10000000 perm=r groups=2"
+wait_pqs responses $((r0 + 7))
+sleep 0.2
+trace_snap
+check_eq "B pq_consume for $DEV" 11 "$(tcount pq_consume "devid=$DEV ")"
+check_eq "B all reported (ret=0)" 11 "$(tcount pq_report "devid=$DEV " "ret=0")"
+check_eq "B1 Success for prgi 10" 1 "$(tcount page_response "devid=$DEV " "prgi=10 code=0x0")"
+check_eq "B1 Success for prgi 11" 1 "$(tcount page_response "devid=$DEV " "prgi=11 code=0x0")"
+check_eq "B1 Success for prgi 12" 1 "$(tcount page_response "devid=$DEV " "prgi=12 code=0x0")"
+check_eq "B2 Invalid Request (fail_code 1)" 1 "$(tcount page_response "devid=$DEV " "prgi=20 code=0x1")"
+check_eq "B3 Response Failure (fail_code 2)" 1 "$(tcount page_response "devid=$DEV " "prgi=21 code=0xf")"
+check_eq "B4 Success for prgi 511" 1 "$(tcount page_response "prgi=511 code=0x0")"
+check_eq "B4 Success for prgi 0 (wrapped)" 1 "$(tcount page_response "prgi=0 code=0x0")"
+check_eq "B one response per group" 7 "$(tcount page_response "devid=$DEV ")"
+check_eq "B responses counter" $((r0 + 7)) "$(pqs responses)"
+
+trace_stop
+tap_exit
