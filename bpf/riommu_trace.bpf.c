@@ -82,7 +82,6 @@ static __always_inline struct riommu_event *ev_new(__u32 type, __u64 now)
 	__builtin_memset(e, 0, sizeof(*e));
 	e->type = type;
 	e->ts = now;	/* same clock reading as the group pairing */
-	e->cpu = bpf_get_smp_processor_id();
 	return e;
 }
 

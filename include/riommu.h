@@ -200,7 +200,8 @@ struct riommu_event {
 	__s32 val;		/* report: ret; response/failure: code; pq_error: errors */
 	__u32 reason;		/* failure reason; pq_error: tail; response: nreq */
 	__u32 perm;		/* failure perm (IOMMU_FAULT_PERM_*) */
-	__u32 cpu;
+	__u32 pad;	/* no CPU number: riscv64 inlines that helper in the JIT only,
+			 * so it would fail to load on kernels running the interpreter */
 	char dev[RIOMMU_DEVNAME_LEN];
 };
 

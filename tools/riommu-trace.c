@@ -431,7 +431,6 @@ static int handle_event(void *ctx, void *data, size_t len)
 		rec_str(&rec, "event", event_name(e->type));
 		rec_u64(&rec, "ts_ns", e->ts);
 		rec_dbl(&rec, "time_s", rel);
-		rec_u64(&rec, "cpu", e->cpu);
 		if (e->iommu == RIOMMU_ANY)
 			rec_null(&rec, "iommu");
 		else

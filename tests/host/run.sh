@@ -77,11 +77,11 @@ for tool in riommu-top riommu-trace; do
 	fi
 	# long options from --help, and from the man page's .TP option tags
 	$B/$tool --help | grep -o -- '--[a-z][a-z-]*' | sort -u > /tmp/$tool.help.opts
-	sed -n 's/\\-/-/g; /^\.TP/{n;p}' "$man" | grep -o -- '--[a-z][a-z-]*' | sort -u > /tmp/$tool.man.opts
+	sed -n '/^\.SH OPTIONS/,/^\.SH FIELDS/{/^\.TP/{n;s/\\-/-/g;p}}' "$man" | grep -o -- '--[a-z][a-z-]*' | sort -u > /tmp/$tool.man.opts
 	d=$(diff /tmp/$tool.help.opts /tmp/$tool.man.opts | grep '^[<>]' | tr '\n' ' ')
 	check_eq "$tool: man page OPTIONS match --help long options" "" "$d"
 	$B/$tool --help | grep -o -- '^  *-[A-Za-z],' | tr -d ' ,' | sort -u > /tmp/$tool.help.short
-	sed -n 's/\\-/-/g; /^\.TP/{n;p}' "$man" | grep -o -- '^\\fB-[A-Za-z]\|^-[A-Za-z]' | sed 's/\\fB//' | sort -u > /tmp/$tool.man.short
+	sed -n '/^\.SH OPTIONS/,/^\.SH FIELDS/{/^\.TP/{n;s/\\-/-/g;p}}' "$man" | grep -o -- '^\\fB-[A-Za-z]\|^-[A-Za-z]' | sed 's/\\fB//' | sort -u > /tmp/$tool.man.short
 	d=$(diff /tmp/$tool.help.short /tmp/$tool.man.short | grep '^[<>]' | tr '\n' ' ')
 	check_eq "$tool: man page OPTIONS match --help short options" "" "$d"
 	usage=$($B/$tool --help | sed -n 's/^USAGE: //p')
