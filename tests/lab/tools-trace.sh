@@ -1,0 +1,80 @@
+#!/bin/sh
+# riommu-trace -j (histograms per PASID, event stream, failure stream)
+# reports a known injected workload with exact counts, and its latencies
+# agree with tracefs timestamps of the same events.
+cd /src || exit 1
+. tests/lab/tools-common.inc
+tools_setup
+
+$BIN/riommu-trace -P -j > $TMP/hist.json 2> $TMP/hist.err &
+p1=$!
+$BIN/riommu-trace -e -j > $TMP/ev.json 2> $TMP/ev.err &
+p2=$!
+$BIN/riommu-trace -f -j > $TMP/f.json 2> $TMP/f.err &
+p3=$!
+wait_attached 3
+check_ge "riommu-trace: three instances attached" 3 "$(attached)"
+tools_workload
+sleep 1
+kill -INT $p1 $p2 $p3
+wait $p1; r1=$?
+wait $p2; r2=$?
+wait $p3; r3=$?
+check_eq "riommu-trace: all exit 0 on SIGINT" "0 0 0" "$r1 $r2 $r3"
+tools_trace_stop
+check_eq "riommu-trace: nothing on stderr" "" "$(cat $TMP/hist.err $TMP/ev.err $TMP/f.err)"
+
+D=$((DEVID))
+u1=$((U1))
+u2=$((U2))
+tr_latencies > $TMP/lat.txt
+trsum() { awk -v d="$1" -v p="$2" '$2 == d && $4 == p { s += $6 } END { printf "%.0f\n", s }' $TMP/lat.txt; }
+
+# histograms: one per (iommu, rid, pasid) with answered groups
+srt() { tr ' ' '\n' | sort | tr '\n' ' ' | sed 's/ $//'; }
+check_eq "hist: keys and counts" "$(echo "$D/null=2 $u1/5=4 $u1/6=2" | srt)" \
+	"$(jq -s -r '[.[] | select(.type == "hist") | "\(.rid)/\(.pasid)=\(.count)"] | join(" ")' $TMP/hist.json | srt)"
+check_eq "hist: log2 buckets add up to the counts" 0 \
+	"$(jq -s '[.[] | select(.type == "hist") | select(([.log2[].count] | add) != .count)] | length' $TMP/hist.json)"
+check_eq "hist: p50 <= p99 <= max" 0 \
+	"$(jq -s '[.[] | select(.type == "hist") | select(.p50 > .p99 or .p99 > .max)] | length' $TMP/hist.json)"
+hsum() { jq -s --arg r "$1" --arg p "$2" '[.[] | select(.type == "hist" and (.rid | tostring) == $r and (.pasid | tostring) == $p) | .sum_ns] | add // 0' $TMP/hist.json; }
+near "hist rid $D: latency sum agrees with tracefs" "$(trsum $D 0)" "$(hsum $D null)"
+near "hist rid $u1 pasid 5: latency sum agrees with tracefs" "$(trsum $u1 5)" "$(hsum $u1 5)"
+
+# events: exact counts per kind
+n() { jq -s --arg e "$1" '[.[] | select(.type == "event" and .event == $e)] | length' $TMP/ev.json; }
+check_eq "events: consume" 23 "$(n consume)"
+check_eq "events: report" 23 "$(n report)"
+check_eq "events: response" 8 "$(n response)"
+check_eq "events: failure" 1 "$(n failure)"
+check_eq "events: error" "$PQERR" "$(n error)"
+check_eq "events: every response paired with its first request" 0 \
+	"$(jq -s '[.[] | select(.type == "event" and .event == "response" and .lat_ns == null)] | length' $TMP/ev.json)"
+check_eq "events: stop marker reported as ret 1" 1 \
+	"$(jq -s '[.[] | select(.type == "event" and .event == "report" and .ret == 1)] | length' $TMP/ev.json)"
+check_eq "events: no drops" "0 0" \
+	"$(jq -s -r '[.[] | select(.type == "drops")] | last | "\(.drop_ringbuf_full) \(.drop_group_table_full)"' $TMP/ev.json)"
+# each response's latency against tracefs, group by group
+jq -s -r '.[] | select(.type == "event" and .event == "response") |
+	"\(.iommu) \(.rid) \(if .pasid == null then 0 else 1 end) \(.pasid // 0) \(.prgi) \(.lat_ns)"' $TMP/ev.json > $TMP/evlat.txt
+bad=$(awk 'NR == FNR { t[$1 " " $2 " " $3 " " $4 " " $5] = $6; next }
+	{ k = $1 " " $2 " " $3 " " $4 " " $5
+	  if (!(k in t)) { print "missing " k; next }
+	  d = t[k] - $6; if (d < 0) d = -d
+	  tol = t[k] * 0.05; if (tol < 100000) tol = 100000
+	  if (d > tol) print k ": tracefs " t[k] " bpf " $6 }' $TMP/lat.txt $TMP/evlat.txt)
+check_eq "events: every response latency agrees with tracefs" "" "$bad"
+
+# failure stream: the one failed group of riommu-test's function
+check_eq "failures: one record" 1 "$(jq -s '[.[] | select(.type == "event")] | length' $TMP/f.json)"
+check_eq "failures: rid, pasid, grpid, perm, code, reason, device" \
+	"$D null 2 rw- Invalid handler $BDF" \
+	"$(jq -s -r '[.[] | select(.type == "event")] | first | "\(.rid) \(.pasid) \(.prgi) \(.perm) \(.code_name) \(.reason_name) \(.dev)"' $TMP/f.json)"
+addr=$(jq -s '[.[] | select(.type == "event")] | first | .addr' $TMP/f.json)
+case $addr in
+536870912 | 536875008) pass "failures: address is one of the group's" ;;
+*) fail "failures: address is one of the group's" "got $addr" ;;
+esac
+check_dmesg_clean tools-trace
+tap_exit
