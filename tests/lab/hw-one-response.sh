@@ -47,6 +47,18 @@ echo 1 > "$RT/fail_code"
 end=$(( GOOD + GOOD_SIZE - 4096 * 2 ))
 burst "straddling group" resp_invalid addr=$(printf '0x%x' $end) count=1 group=4 perm=r
 
+# DMA after Success goes through the IOMMU into riommu-test's domain: one
+# write per Success, and each one that faults is in the fault queue
+dmesg -c > /dev/null
+burst "dma after success" resp_success addr=$GOOD count=4 group=1 perm=w dma=0x5a5a0000
+sleep 0.3
+ok=$(pt_status dma_ok)
+bad=$(pt_status dma_fail)
+check_eq "dma after success: one DMA write per Success" 4 $((ok + bad))
+dev=$(printf '0x%x' $((DEVID)))
+check_eq "dma after success: every faulting write in the fault queue" "$bad" \
+	"$(dmesg | grep "devid: $dev iotval: 1000[0-3]000 " | grep -c 'Fault ')"
+
 trace_off
 hw_check_dmesg "one-response"
 tap_exit

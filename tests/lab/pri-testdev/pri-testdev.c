@@ -11,6 +11,9 @@
  *   pri-testdev [-d BDF] status            registers
  *   pri-testdev [-d BDF] reset             clear counters and outstanding groups
  *   pri-testdev [-d BDF] master            set Bus Master Enable (config space)
+ *   pri-testdev [-d BDF] pri-enable [alloc=N]   enable PRI in the capability
+ *                                          (what a kernel driver would do)
+ *   pri-testdev [-d BDF] pri-disable
  *   pri-testdev [-d BDF] run KEY=VAL...    start a burst, wait, print registers
  *       addr=ADDR (page aligned; required)   pasid=N (sets PV)
  *       perm=r|w|rw|rx|rwx...  (default r)   priv
@@ -223,6 +226,50 @@ static int set_master(void)
 	return ok ? 0 : -1;
 }
 
+/* Config space offset of the PRI extended capability, 0 if none. */
+static int pri_cap(int fd)
+{
+	uint32_t hdr;
+	int off = 0x100, n = 0;
+
+	while (off && n++ < 64) {
+		if (pread(fd, &hdr, 4, off) != 4)
+			return 0;
+		if ((hdr & 0xffff) == 0x13)	/* PCI_EXT_CAP_ID_PRI */
+			return off;
+		off = hdr >> 20;
+	}
+	return 0;
+}
+
+/* Enable (alloc > 0) or disable PRI: reset, set the allocation, enable. */
+static int set_pri(int enable, uint32_t alloc)
+{
+	char path[512];
+	uint16_t ctrl;
+	int fd, cap, ok;
+
+	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/config", bdf);
+	fd = open(path, O_RDWR);
+	if (fd < 0)
+		return -1;
+	cap = pri_cap(fd);
+	if (!cap) {
+		fprintf(stderr, "pri-testdev: %s: no PRI capability\n", bdf);
+		close(fd);
+		return -1;
+	}
+	ctrl = 0;	/* Enable off before the allocation changes */
+	ok = pwrite(fd, &ctrl, 2, cap + 4) == 2;
+	if (enable) {
+		ok = ok && pwrite(fd, &alloc, 4, cap + 0xc) == 4;
+		ctrl = 1;
+		ok = ok && pwrite(fd, &ctrl, 2, cap + 4) == 2;
+	}
+	close(fd);
+	return ok ? 0 : -1;
+}
+
 static void print_status(void)
 {
 	static const struct { const char *name; unsigned int off; int w64; } regs[] = {
@@ -297,7 +344,7 @@ static int parse_perm(const char *p, uint32_t *flags)
 
 static int usage(void)
 {
-	fprintf(stderr, "usage: pri-testdev [-d BDF] find|status|reset|master|"
+	fprintf(stderr, "usage: pri-testdev [-d BDF] find|status|reset|master|pri-enable|pri-disable|"
 		"run KEY=VAL...|wait|dma KEY=VAL... (see the file header)\n");
 	return 2;
 }
@@ -306,6 +353,7 @@ int main(int argc, char **argv)
 {
 	uint64_t addr = 0, value = 0;
 	uint32_t flags = F_R, pasid = 0, group = 1, count = 1, rate = 0, prgi = 0;
+	uint32_t alloc = 32;
 	int have_addr = 0, keep = 0, nowait = 0, i;
 	double timeout = 10;
 	const char *cmd;
@@ -351,6 +399,8 @@ int main(int argc, char **argv)
 		} else if (!strncmp(a, "dma=", 4)) {
 			value = strtoull(v, NULL, 0);
 			flags |= F_DMA;
+		} else if (!strncmp(a, "alloc=", 6)) {
+			alloc = strtoul(v, NULL, 0);
 		} else if (!strncmp(a, "value=", 6)) {
 			value = strtoull(v, NULL, 0);
 		} else if (!strcmp(a, "ignore-alloc")) {
@@ -369,6 +419,10 @@ int main(int argc, char **argv)
 
 	if (!strcmp(cmd, "master"))
 		return set_master() ? 2 : 0;
+	if (!strcmp(cmd, "pri-enable"))
+		return set_pri(1, alloc) ? 2 : 0;
+	if (!strcmp(cmd, "pri-disable"))
+		return set_pri(0, 0) ? 2 : 0;
 	if (map_bar())
 		return 2;
 
