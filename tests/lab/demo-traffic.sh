@@ -1,0 +1,33 @@
+#!/bin/sh
+# The traffic `make demo` shows: riommu-top must see it, interval after
+# interval, with Success responses for the endpoint and failures for the
+# PASID and unknown-RID requests.
+. tests/lib/tap.sh
+. lab/demo-traffic.sh
+
+rid=$(demo_bind_endpoint)
+check_cmd "demo endpoint bound" test -n "$rid"
+demo_traffic_loop "$rid" > /tmp/traffic.log 2>&1 &
+traffic=$!
+build/riscv64/riommu-top -j 1 5 > /tmp/top.json 2> /tmp/top.err
+top_rc=$?
+kill "$traffic"
+wait "$traffic" 2>/dev/null
+check_eq "riommu-top -j exits 0" 0 "$top_rc"
+[ "$top_rc" -eq 0 ] || sed 's/^/# /' /tmp/top.err
+
+rid_dec=$((rid))
+rows() { jq -c "select(.type == \"row\" and .rid == $rid_dec)" /tmp/top.json; }
+busy=$(rows | jq -s '[.[] | select(.requests > 0)] | length')
+check_ge "endpoint RID has requests in >= 3 of 5 intervals" 3 "$busy"
+ok_resp=$(rows | jq -s 'map(.resp_success) | add // 0')
+check_ge "Success responses seen" 1 "$ok_resp"
+bad_resp=$(rows | jq -s 'map(.resp_invalid + .resp_failure) | add // 0')
+check_ge "failed responses seen" 1 "$bad_resp"
+fails=$(rows | jq -s 'map(.failures) | add // 0')
+check_ge "failure notifications seen" 1 "$fails"
+lat=$(rows | jq -s 'map(.lat_max_us) | max // 0 | floor')
+check_ge "request-to-PRGR latency reflects the 2 ms handler delay" 2000 "$lat"
+distinct=$(rows | jq -s 'map(.requests) | unique | length')
+check_ge "numbers change between intervals" 2 "$distinct"
+tap_exit
