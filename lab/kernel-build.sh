@@ -20,31 +20,55 @@ if [ -f "$art/Image" ]; then
 	exit 0
 fi
 
-stage=$RIOMMU_CACHE/kernel-src-stage
 tree=$RIOMMU_CACHE/kernel-src-$variant
 out=$RIOMMU_CACHE/kernel-out-$variant
 kmake=(make -s ARCH=riscv LLVM=1 -C "$tree" O="$out")
 
 stage_begin "kernel: preparing sources (${KDIR:-linux-source-7.2 $src_id})" >&2
-rm -rf "$stage"
-mkdir -p "$stage"
 if [ -n "${KDIR:-}" ]; then
-	rsync -a --exclude .git "$KDIR/" "$stage/"
+	pristine=$KDIR
 else
-	tar -C "$stage" --strip-components=1 -xJf /usr/src/linux-source-7.2.tar.xz
+	pristine=$RIOMMU_CACHE/linux-source-$src_id
+	if [ ! -f "$pristine/.riommu-complete" ]; then
+		rm -rf "$pristine"
+		mkdir -p "$pristine"
+		tar -C "$pristine" --strip-components=1 -xJf /usr/src/linux-source-7.2.tar.xz
+		touch "$pristine/.riommu-complete"
+	fi
 fi
+# Only the files driver/ touches are built in a scratch tree; the rest is
+# synced by size and mtime.  Touched files are copied into the build tree
+# only when their content changed, so make rebuilds just what depends on them.
+scratch=$(mktemp -d "$RIOMMU_CACHE/kernel-scratch.XXXXXX")
+trap 'rm -rf "$scratch"' EXIT
+touched=$scratch/touched
+{
+	if [ -d "$RIOMMU_TOP/driver/overlay" ]; then
+		(cd "$RIOMMU_TOP/driver/overlay" && find . -type f | sed 's|^\./||')
+	fi
+	cat "$RIOMMU_TOP"/driver/patches/*.patch 2>/dev/null |
+		sed -n 's|^+++ b/||p' | cut -f1
+} | sort -u > "$touched"
+mkdir -p "$scratch/t"
+(cd "$pristine" && rsync -a --files-from="$touched" --ignore-missing-args . "$scratch/t/")
 if [ -d "$RIOMMU_TOP/driver/overlay" ]; then
-	cp -r "$RIOMMU_TOP/driver/overlay/." "$stage/"
+	cp -r "$RIOMMU_TOP/driver/overlay/." "$scratch/t/"
 fi
 for p in "$RIOMMU_TOP"/driver/patches/*.patch; do
 	[ -e "$p" ] || continue
 	echo "    applying $(basename "$p")" >&2
-	patch -s -p1 -d "$stage" < "$p" >&2
+	patch -s -p1 -d "$scratch/t" < "$p" >&2
 done
-# Copy only changed files so make's timestamps see a minimal change.
 mkdir -p "$tree" "$out"
-rsync -a --checksum --delete "$stage/" "$tree/"
-rm -rf "$stage"
+sed 's|^|/|' "$touched" > "$scratch/exclude"
+rsync -a --delete --exclude=/.riommu-complete --exclude-from="$scratch/exclude" \
+	"$pristine/" "$tree/"
+while IFS= read -r f; do
+	if ! cmp -s "$scratch/t/$f" "$tree/$f"; then
+		mkdir -p "$(dirname "$tree/$f")"
+		cp "$scratch/t/$f" "$tree/$f"
+	fi
+done < "$touched"
 stage_end >&2
 
 stage_begin "kernel: configuring ($variant)" >&2
