@@ -14,6 +14,7 @@
  *   pri-testdev [-d BDF] pri-enable [alloc=N]   enable PRI in the capability
  *                                          (what a kernel driver would do)
  *   pri-testdev [-d BDF] pri-disable
+ *   pri-testdev [-d BDF] pasid-enable | pasid-disable   PASID control
  *   pri-testdev [-d BDF] run KEY=VAL...    start a burst, wait, print registers
  *       addr=ADDR (page aligned; required)   pasid=N (sets PV)
  *       perm=r|w|rw|rx|rwx...  (default r)   priv
@@ -226,8 +227,11 @@ static int set_master(void)
 	return ok ? 0 : -1;
 }
 
-/* Config space offset of the PRI extended capability, 0 if none. */
-static int pri_cap(int fd)
+#define EXT_CAP_PRI	0x13
+#define EXT_CAP_PASID	0x1b
+
+/* Config space offset of an extended capability, 0 if none. */
+static int ext_cap(int fd, unsigned int id)
 {
 	uint32_t hdr;
 	int off = 0x100, n = 0;
@@ -235,11 +239,36 @@ static int pri_cap(int fd)
 	while (off && n++ < 64) {
 		if (pread(fd, &hdr, 4, off) != 4)
 			return 0;
-		if ((hdr & 0xffff) == 0x13)	/* PCI_EXT_CAP_ID_PRI */
+		if ((hdr & 0xffff) == id)
 			return off;
 		off = hdr >> 20;
 	}
 	return 0;
+}
+
+/* PASID control: Enable, plus Execute/Privileged when the function has them. */
+static int set_pasid(int enable)
+{
+	char path[512];
+	uint16_t cap_reg, ctrl = 0;
+	int fd, cap, ok;
+
+	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/config", bdf);
+	fd = open(path, O_RDWR);
+	if (fd < 0)
+		return -1;
+	cap = ext_cap(fd, EXT_CAP_PASID);
+	if (!cap) {
+		fprintf(stderr, "pri-testdev: %s: no PASID capability\n", bdf);
+		close(fd);
+		return -1;
+	}
+	ok = pread(fd, &cap_reg, 2, cap + 4) == 2;
+	if (enable)
+		ctrl = 1 | (cap_reg & 0x6);
+	ok = ok && pwrite(fd, &ctrl, 2, cap + 6) == 2;
+	close(fd);
+	return ok ? 0 : -1;
 }
 
 /* Enable (alloc > 0) or disable PRI: reset, set the allocation, enable. */
@@ -253,7 +282,7 @@ static int set_pri(int enable, uint32_t alloc)
 	fd = open(path, O_RDWR);
 	if (fd < 0)
 		return -1;
-	cap = pri_cap(fd);
+	cap = ext_cap(fd, EXT_CAP_PRI);
 	if (!cap) {
 		fprintf(stderr, "pri-testdev: %s: no PRI capability\n", bdf);
 		close(fd);
@@ -344,7 +373,7 @@ static int parse_perm(const char *p, uint32_t *flags)
 
 static int usage(void)
 {
-	fprintf(stderr, "usage: pri-testdev [-d BDF] find|status|reset|master|pri-enable|pri-disable|"
+	fprintf(stderr, "usage: pri-testdev [-d BDF] find|status|reset|master|pri-enable|pri-disable|pasid-enable|pasid-disable|"
 		"run KEY=VAL...|wait|dma KEY=VAL... (see the file header)\n");
 	return 2;
 }
@@ -423,6 +452,10 @@ int main(int argc, char **argv)
 		return set_pri(1, alloc) ? 2 : 0;
 	if (!strcmp(cmd, "pri-disable"))
 		return set_pri(0, 0) ? 2 : 0;
+	if (!strcmp(cmd, "pasid-enable"))
+		return set_pasid(1) ? 2 : 0;
+	if (!strcmp(cmd, "pasid-disable"))
+		return set_pasid(0) ? 2 : 0;
 	if (map_bar())
 		return 2;
 

@@ -1,0 +1,36 @@
+#!/bin/sh
+# Page requests with a PASID: the PQ record carries it (PV, PID), and since
+# riommu-test's fault domain is attached to the RID only, Linux has no
+# handler for that PASID and answers Invalid Request, once per group, with
+# the PASID in the response (the function sets "PRG Response PASID
+# Required"), which reaches the device.
+cd /src || exit 1
+. tests/lab/hw-common.inc
+hw_setup
+
+$PT -d "$BDF" pasid-enable || { fail "setup: PASID enabled on $BDF"; exit 1; }
+check_ge "setup: device sees PASID enabled" 1 $(( $(pt_status status) >> 2 & 1 ))
+echo 1 > "$RT/reset"
+N=8
+trace_on riscv_iommu/pq_consume riscv_iommu/page_response
+pt run addr=$GOOD count=$N group=2 perm=rw pasid=5 timeout=20
+rc=$?
+trace_off
+check_eq "burst completed" 0 "$rc"
+check_eq "device: one response per group" "$N" "$(pt_get resp_total)"
+check_eq "device: Invalid Request (no handler for PASID 5)" "$N" "$(pt_get resp_invalid)"
+check_eq "device: no response for an unknown PRG index" 0 "$(pt_get resp_unexpected)"
+trace_dev pq_consume > /tmp/consume
+check_eq "trace: pq_consume for PASID 5" $((N * 2)) "$(grep -c ' pasid=5 ' /tmp/consume)"
+pv=0
+for f in $(sed -n 's/.* flags=\(0x[0-9a-f]*\).*/\1/p' /tmp/consume); do
+	[ $(( f & 0x1 )) -ne 0 ] && pv=$((pv + 1))
+done
+check_eq "trace: every record has PV" $((N * 2)) "$pv"
+check_eq "trace: page_response with PASID 5, Invalid Request" "$N" \
+	"$(trace_dev page_response | grep ' pasid=5 ' | grep -c 'code=0x1')"
+check_eq "riommu-test: groups reported without a handler" "$N" \
+	"$(awk '$1 == "no_handler" { print $2 }' "$RT/stats")"
+$PT -d "$BDF" pasid-disable
+hw_check_dmesg "pasid"
+tap_exit
