@@ -188,6 +188,31 @@ static __always_inline __u32 rid_to_iommu(__u32 rid)
 	return v && v->rid == rid && v->iommu ? v->iommu - 1 : RIOMMU_ANY;
 }
 
+/*
+ * Index of the statistics slot of a key tag in a tag table of n entries (a
+ * power of two), claiming a free one; -1 when all probes are taken.
+ */
+static __always_inline int key_slot(void *tags, __u32 n, __u64 tag)
+{
+	__u32 h = riommu_key_hash(tag), i, idx;
+	__u64 *t, old;
+
+	for (i = 0; i < RIOMMU_KEY_PROBES; i++) {
+		idx = (h + i) & (n - 1);
+		t = bpf_map_lookup_elem(tags, &idx);
+		if (!t)
+			return -1;
+		if (*t == tag)
+			return idx;
+		if (*t)
+			continue;
+		old = __sync_val_compare_and_swap(t, 0, tag);
+		if (old == 0 || old == tag)
+			return idx;
+	}
+	return -1;
+}
+
 static __always_inline void lat_add(struct riommu_lat *l, __u64 ns)
 {
 	__u32 e = epoch, s = e & 1, slot = riommu_fine_slot(ns);

@@ -9,34 +9,40 @@
 
 const volatile bool per_pasid = false;
 
+/* Rows: slot index from row_keys, counters per CPU in rows. */
+const volatile __u32 nrows = 1024;	/* power of two, set with the sizes */
+
 struct {
-	__uint(type, BPF_MAP_TYPE_PERCPU_HASH);
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(map_flags, BPF_F_MMAPABLE);
 	__uint(max_entries, 1024);	/* resized by user space (--max-rows) */
-	__type(key, struct riommu_row_key);
+	__type(key, __u32);
+	__type(value, __u64);
+} row_keys SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1024);
+	__type(key, __u32);
 	__type(value, struct riommu_row);
 } rows SEC(".maps");
-
-/* Zero template for new rows: too big for the BPF stack. */
-static const struct riommu_row zero_row;
 
 static __always_inline struct riommu_row *row_get(__u32 iommu, __u32 rid,
 						  __u32 pasid, __u32 flags)
 {
-	struct riommu_row_key key = { .iommu = iommu, .rid = rid };
-	struct riommu_row *r;
+	__u32 p;
+	int idx;
 
 	if (!per_pasid || rid == RIOMMU_ANY)
-		key.pasid = RIOMMU_ANY;
+		p = RIOMMU_ANY;
 	else
-		key.pasid = (flags & RIOMMU_F_PV) ? pasid : RIOMMU_NOPASID;
-	r = bpf_map_lookup_elem(&rows, &key);
-	if (r)
-		return r;
-	bpf_map_update_elem(&rows, &key, &zero_row, BPF_NOEXIST);
-	r = bpf_map_lookup_elem(&rows, &key);
-	if (!r)
+		p = (flags & RIOMMU_F_PV) ? pasid : RIOMMU_NOPASID;
+	idx = key_slot(&row_keys, nrows, riommu_key_tag(iommu, rid, p));
+	if (idx < 0) {
 		count_drop(RIOMMU_DROP_ROW_FULL);
-	return r;
+		return NULL;
+	}
+	return bpf_map_lookup_elem(&rows, &idx);
 }
 
 SEC("raw_tp/pq_consume")

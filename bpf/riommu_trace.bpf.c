@@ -15,10 +15,21 @@ const volatile bool per_pasid = false;
 const volatile bool targ_ms = false;
 const volatile __u32 lin_step = 0;	/* linear bucket width in units, 0 = off */
 
+/* Histograms: slot index from hist_keys, buckets per CPU in hists. */
+const volatile __u32 nhists = 256;	/* power of two */
+
 struct {
-	__uint(type, BPF_MAP_TYPE_PERCPU_HASH);
-	__uint(max_entries, 1024);
-	__type(key, struct riommu_hist_key);
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(map_flags, BPF_F_MMAPABLE);
+	__uint(max_entries, 256);
+	__type(key, __u32);
+	__type(value, __u64);
+} hist_keys SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 256);
+	__type(key, __u32);
 	__type(value, struct riommu_hist);
 } hists SEC(".maps");
 
@@ -27,32 +38,26 @@ struct {
 	__uint(max_entries, 256 * 1024);
 } events SEC(".maps");
 
-static const struct riommu_hist zero_hist;
-
 static __always_inline void hist_add(__u32 iommu, __u32 rid, __u32 pasid,
 				     __u32 flags, __u64 ns)
 {
-	struct riommu_hist_key key = {
-		.iommu = RIOMMU_ANY, .rid = RIOMMU_ANY, .pasid = RIOMMU_ANY,
-	};
+	__u32 ki = RIOMMU_ANY, kr = RIOMMU_ANY, kp = RIOMMU_ANY;
 	struct riommu_hist *h;
+	int idx;
 	__u64 v;
 	__u32 s;
 
 	if (per_rid || per_pasid) {
-		key.iommu = iommu;
-		key.rid = rid;
+		ki = iommu;
+		kr = rid;
 	}
 	if (per_pasid)
-		key.pasid = (flags & RIOMMU_F_PV) ? pasid : RIOMMU_NOPASID;
-	h = bpf_map_lookup_elem(&hists, &key);
+		kp = (flags & RIOMMU_F_PV) ? pasid : RIOMMU_NOPASID;
+	idx = key_slot(&hist_keys, nhists, riommu_key_tag(ki, kr, kp));
+	h = idx < 0 ? NULL : bpf_map_lookup_elem(&hists, &idx);
 	if (!h) {
-		bpf_map_update_elem(&hists, &key, &zero_hist, BPF_NOEXIST);
-		h = bpf_map_lookup_elem(&hists, &key);
-		if (!h) {
-			count_drop(RIOMMU_DROP_ROW_FULL);
-			return;
-		}
+		count_drop(RIOMMU_DROP_ROW_FULL);
+		return;
 	}
 	lat_add(&h->lat, ns);
 	v = targ_ms ? ns / 1000000 : ns / 1000;

@@ -93,6 +93,36 @@ static __always_inline __u32 riommu_grp_hash(__u64 tag)
 	return (__u32)(h >> 40);
 }
 
+/*
+ * Statistics tables (riommu-top rows, riommu-trace histograms): a shared
+ * array of key tags (power-of-two size, up to RIOMMU_KEY_PROBES adjacent
+ * probes, claimed with cmpxchg, never freed) gives the index of a per-CPU
+ * array slot.  Cheaper than a per-CPU hash lookup on every event.
+ * Tag: bit 63 valid, 62..57 iommu (0x3f = any), 56 rid is "any",
+ * 55..32 rid, 31..0 pasid (RIOMMU_ANY, RIOMMU_NOPASID or the PASID).
+ */
+#define RIOMMU_KEY_PROBES	8
+
+static __always_inline __u64 riommu_key_tag(__u32 iommu, __u32 rid, __u32 pasid)
+{
+	return 1ULL << 63 | (__u64)(iommu == RIOMMU_ANY ? 0x3f : iommu & 0x3f) << 57 |
+	       (rid == RIOMMU_ANY ? 1ULL << 56 : (__u64)(rid & 0xffffff) << 32) | pasid;
+}
+
+static __always_inline void riommu_key_untag(__u64 tag, __u32 *iommu, __u32 *rid, __u32 *pasid)
+{
+	__u32 i = (tag >> 57) & 0x3f;
+
+	*iommu = i == 0x3f ? RIOMMU_ANY : i;
+	*rid = (tag >> 56) & 1 ? RIOMMU_ANY : (tag >> 32) & 0xffffff;
+	*pasid = (__u32)tag;
+}
+
+static __always_inline __u32 riommu_key_hash(__u64 tag)
+{
+	return (__u32)((tag * 0x9e3779b97f4a7c15ULL) >> 40);
+}
+
 /* Last IOMMU seen for a RID: array slot rid & 0xffff (PCI BDF). */
 #define RIOMMU_RID_SLOTS	65536
 struct riommu_rid_iommu {

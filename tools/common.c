@@ -289,3 +289,37 @@ bool riommu_grp_get(const struct riommu_grp_table *t, __u32 i, struct riommu_grp
 	riommu_grp_untag(g->tag, k);
 	return true;
 }
+
+__u32 riommu_table_size(struct bpf_map *tags, struct bpf_map *vals, __u32 n)
+{
+	__u32 p = 1;
+
+	while (p < n)
+		p <<= 1;
+	bpf_map__set_max_entries(tags, p);
+	bpf_map__set_max_entries(vals, p);
+	return p;
+}
+
+int riommu_keytab_mmap(struct bpf_map *tags, struct riommu_keytab *t)
+{
+	long pg = sysconf(_SC_PAGESIZE);
+	void *p;
+
+	t->n = bpf_map__max_entries(tags);
+	t->len = ((size_t)t->n * sizeof(__u64) + pg - 1) / pg * pg;
+	p = mmap(NULL, t->len, PROT_READ, MAP_SHARED, bpf_map__fd(tags), 0);
+	if (p == MAP_FAILED) {
+		t->tag = NULL;
+		return -errno;
+	}
+	t->tag = p;
+	return 0;
+}
+
+void riommu_keytab_munmap(struct riommu_keytab *t)
+{
+	if (t->tag)
+		munmap((void *)t->tag, t->len);
+	t->tag = NULL;
+}

@@ -70,6 +70,20 @@ void riommu_grp_munmap(struct riommu_grp_table *t);
 bool riommu_grp_get(const struct riommu_grp_table *t, __u32 i, struct riommu_grp *g,
 		    struct riommu_grp_key *k);
 
+/*
+ * Statistics tables: a tag array (mmapped) and a per-CPU value array of the
+ * same size, a power of two.  Size both before load; returns the size for
+ * the BPF side's rodata.
+ */
+__u32 riommu_table_size(struct bpf_map *tags, struct bpf_map *vals, __u32 n);
+struct riommu_keytab {
+	const __u64 *tag;
+	__u32 n;
+	size_t len;
+};
+int riommu_keytab_mmap(struct bpf_map *tags, struct riommu_keytab *t);
+void riommu_keytab_munmap(struct riommu_keytab *t);
+
 const char *riommu_prgr_name(unsigned code);
 const char *riommu_core_code_name(unsigned code);
 const char *riommu_reason_name(unsigned reason);

@@ -68,7 +68,7 @@ static const struct argp_option opts[] = {
 	{ "json", 'j', NULL, 0, "Print NDJSON records instead of a table", 0 },
 	{ "csv", OPT_CSV, NULL, 0, "Print CSV records (one per row per interval)", 0 },
 	{ "groups", OPT_GROUPS, "N", 0, "In-flight group table slots, rounded up to 512 x a power of two (default 32768)", 0 },
-	{ "max-rows", OPT_MAXROWS, "N", 0, "Size of the statistics table (default 1024)", 0 },
+	{ "max-rows", OPT_MAXROWS, "N", 0, "Size of the statistics table, rounded up to a power of two (default 1024)", 0 },
 	{ "verbose", 'v', NULL, 0, "Show libbpf debug messages", 0 },
 	{ NULL, 'h', NULL, OPTION_HIDDEN, "Show the full help", 0 },
 	{},
@@ -165,6 +165,7 @@ static struct stuck *stucks;
 static int nstuck, cap_stuck;
 static bool csv_header_done;
 static struct riommu_grp_table grp_table;
+static struct riommu_keytab row_table;
 
 static struct top_row *row_find(const struct riommu_row_key *k, bool add)
 {
@@ -180,13 +181,14 @@ static struct top_row *row_find(const struct riommu_row_key *k, bool add)
 	return &rows[nrows++];
 }
 
-static int read_rows(int fd, __u32 ended)
+static int read_rows(int fd, const struct riommu_keytab *kt, __u32 ended)
 {
-	int ncpu = libbpf_num_possible_cpus(), c, err;
+	int ncpu = libbpf_num_possible_cpus(), c;
 	size_t vsz = (sizeof(struct riommu_row) + 7) & ~7UL;
-	struct riommu_row_key key, next, *prev = NULL;
+	struct riommu_row_key key = {};
 	struct riommu_row *vals, merged;
 	struct top_row *r;
+	__u32 idx;
 	int i;
 
 	vals = calloc(ncpu, vsz);
@@ -197,12 +199,12 @@ static int read_rows(int fd, __u32 ended)
 		rows[i].inflight = 0;
 		rows[i].oldest_ns = 0;
 	}
-	while (!bpf_map_get_next_key(fd, prev, &next)) {
-		key = next;
-		prev = &key;
-		err = bpf_map_lookup_elem(fd, &key, vals);
-		if (err)
+	for (idx = 0; idx < kt->n; idx++) {
+		__u64 tag = ((const volatile __u64 *)kt->tag)[idx];
+
+		if (!tag || bpf_map_lookup_elem(fd, &idx, vals))
 			continue;
+		riommu_key_untag(tag, &key.iommu, &key.rid, &key.pasid);
 		memset(&merged, 0, sizeof(merged));
 		for (c = 0; c < ncpu; c++) {
 			const struct riommu_row *v = (void *)((char *)vals + c * vsz);
@@ -483,11 +485,6 @@ int main(int argc, char **argv)
 		return 1;
 	}
 
-	rows = calloc(env.max_rows, sizeof(*rows));
-	if (!rows) {
-		fprintf(stderr, "riommu-top: out of memory\n");
-		return 1;
-	}
 	skel = riommu_top_bpf__open();
 	if (!skel) {
 		fprintf(stderr, "riommu-top: failed to open the BPF object: %s\n", strerror(errno));
@@ -499,10 +496,17 @@ int main(int argc, char **argv)
 	skel->rodata->targ_pasid = env.pasid;
 	skel->rodata->per_pasid = env.per_pasid;
 	skel->rodata->grp_buckets = riommu_grp_size(skel->maps.groups, env.max_groups);
-	bpf_map__set_max_entries(skel->maps.rows, env.max_rows);
+	skel->rodata->nrows = riommu_table_size(skel->maps.row_keys, skel->maps.rows, env.max_rows);
+	env.max_rows = skel->rodata->nrows;
 	if (!tps[TP_IOPF_FAILURE].present)
 		bpf_program__set_autoload(skel->progs.top_iopf_failure, false);
 
+	rows = calloc(env.max_rows, sizeof(*rows));
+	if (!rows) {
+		fprintf(stderr, "riommu-top: out of memory\n");
+		err = 1;
+		goto cleanup;
+	}
 	err = riommu_top_bpf__load(skel);
 	if (err) {
 		fprintf(stderr, "riommu-top: failed to load the BPF programs: %s "
@@ -514,6 +518,11 @@ int main(int argc, char **argv)
 	if (err) {
 		fprintf(stderr, "riommu-top: failed to attach to the riommu tracepoints: %s.\n",
 			strerror(-err));
+		err = 1;
+		goto cleanup;
+	}
+	if (riommu_keytab_mmap(skel->maps.row_keys, &row_table)) {
+		fprintf(stderr, "riommu-top: cannot map the row table: %s\n", strerror(errno));
 		err = 1;
 		goto cleanup;
 	}
@@ -541,7 +550,7 @@ int main(int argc, char **argv)
 		if (!woke && !(env.json || env.csv))
 			break;
 		skel->bss->epoch = ended + 1;
-		read_rows(bpf_map__fd(skel->maps.rows), ended);
+		read_rows(bpf_map__fd(skel->maps.rows), &row_table, ended);
 		read_groups(&grp_table, now);
 		riommu_read_drops(bpf_map__fd(skel->maps.drops), drops);
 		print_interval(skel, (now - last) / 1e9, drops);
@@ -556,6 +565,7 @@ int main(int argc, char **argv)
 
 cleanup:
 	riommu_grp_munmap(&grp_table);
+	riommu_keytab_munmap(&row_table);
 	riommu_top_bpf__destroy(skel);
 	free(rows);
 	free(stucks);

@@ -217,21 +217,23 @@ static int hkey_cmp(const void *a, const void *b)
 	return 0;
 }
 
-static void read_hists(int fd, __u32 ended)
+static void read_hists(int fd, const struct riommu_keytab *kt, __u32 ended)
 {
 	int ncpu = libbpf_num_possible_cpus(), c, j;
 	size_t vsz = (sizeof(struct riommu_hist) + 7) & ~7UL;
-	struct riommu_hist_key key, next, *prev = NULL;
+	struct riommu_hist_key key = {};
 	char *vals = calloc(ncpu, vsz);
 	struct hslot *h;
+	__u32 idx;
 
 	if (!vals)
 		return;
-	while (!bpf_map_get_next_key(fd, prev, &next)) {
-		key = next;
-		prev = &key;
-		if (bpf_map_lookup_elem(fd, &key, vals))
+	for (idx = 0; idx < kt->n; idx++) {
+		__u64 tag = ((const volatile __u64 *)kt->tag)[idx];
+
+		if (!tag || bpf_map_lookup_elem(fd, &idx, vals))
 			continue;
+		riommu_key_untag(tag, &key.iommu, &key.rid, &key.pasid);
 		h = hslot_get(&key);
 		if (!h)
 			break;
@@ -402,6 +404,7 @@ static void print_hists(double iv)
 /* ---- event mode ---- */
 
 static __u64 start_ns;
+static struct riommu_keytab hist_table;
 
 static void flag_str(char *b, size_t n, __u32 f)
 {
@@ -648,6 +651,8 @@ int main(int argc, char **argv)
 		bpf_program__set_autoload(skel->progs.trace_iopf_failure, false);
 	if (!ev)
 		bpf_map__set_max_entries(skel->maps.events, 4096);
+	else	/* histograms unused: smallest tables */
+		skel->rodata->nhists = riommu_table_size(skel->maps.hist_keys, skel->maps.hists, 1);
 
 	err = riommu_trace_bpf__load(skel);
 	if (err) {
@@ -677,6 +682,11 @@ int main(int argc, char **argv)
 		goto cleanup;
 	}
 
+	if (riommu_keytab_mmap(skel->maps.hist_keys, &hist_table)) {
+		fprintf(stderr, "riommu-trace: cannot map the histogram table: %s\n", strerror(errno));
+		err = 1;
+		goto cleanup;
+	}
 	if (!env.json)
 		fprintf(stderr, "Tracing RISC-V IOMMU request-to-PRGR latency... Hit Ctrl-C to end.\n");
 	{
@@ -688,7 +698,7 @@ int main(int argc, char **argv)
 			__u32 ended = skel->bss->epoch;
 
 			skel->bss->epoch = ended + 1;
-			read_hists(bpf_map__fd(skel->maps.hists), ended);
+			read_hists(bpf_map__fd(skel->maps.hists), &hist_table, ended);
 			print_hists((now - last) / 1e9);
 			last = now;
 			if (!woke)
@@ -700,6 +710,7 @@ int main(int argc, char **argv)
 	}
 	err = 0;
 cleanup:
+	riommu_keytab_munmap(&hist_table);
 	riommu_trace_bpf__destroy(skel);
 	free(hs);
 	return err;

@@ -97,18 +97,43 @@ static void failure(struct bpf_program *p, __u32 rid, __u32 pasid, __u32 pv,
 	run(p, a, 9);
 }
 
+/* Slot of a key tag in a statistics tag table, -1 if absent. */
+static int find_slot(struct bpf_map *keys, __u64 tag)
+{
+	__u32 i, n = bpf_map__max_entries(keys);
+	__u64 t;
+
+	for (i = 0; i < n; i++)
+		if (!bpf_map_lookup_elem(bpf_map__fd(keys), &i, &t) && t == tag)
+			return i;
+	return -1;
+}
+
+static int count_tags(struct bpf_map *keys)
+{
+	__u32 i, n = bpf_map__max_entries(keys);
+	__u64 t;
+	int c = 0;
+
+	for (i = 0; i < n; i++)
+		if (!bpf_map_lookup_elem(bpf_map__fd(keys), &i, &t) && t)
+			c++;
+	return c;
+}
+
 /* Merged per-CPU row; max[0] = max of the given epoch. */
 static bool get_row(struct riommu_top_bpf *s, __u32 iommu, __u32 rid, __u32 pasid,
 		    __u32 epoch, struct riommu_row *out)
 {
-	struct riommu_row_key k = { .iommu = iommu, .rid = rid, .pasid = pasid };
+	int k = find_slot(s->maps.row_keys, riommu_key_tag(iommu, rid, pasid));
 	size_t vsz = (sizeof(struct riommu_row) + 7) & ~7UL;
 	char *vals = calloc(ncpu, vsz);
-	int c, err;
+	int c, err = -1;
 	unsigned j;
 
 	memset(out, 0, sizeof(*out));
-	err = bpf_map_lookup_elem(bpf_map__fd(s->maps.rows), &k, vals);
+	if (k >= 0)
+		err = bpf_map_lookup_elem(bpf_map__fd(s->maps.rows), &k, vals);
 	for (c = 0; !err && c < ncpu; c++) {
 		const struct riommu_row *v = (void *)(vals + c * vsz);
 
@@ -126,20 +151,6 @@ static __u64 drop(int fd, int what)
 
 	riommu_read_drops(fd, d);
 	return d[what];
-}
-
-static int count_entries(int fd, size_t ksz)
-{
-	char key[64], next[64];
-	void *prev = NULL;
-	int n = 0;
-
-	while (!bpf_map_get_next_key(fd, prev, next)) {
-		memcpy(key, next, ksz);
-		prev = key;
-		n++;
-	}
-	return n;
 }
 
 /* Groups in flight: slots with a tag; *found gets the one matching want. */
@@ -329,8 +340,7 @@ static void test_top_per_pasid(void)
 	CHECK_EQ("top -P: pasid 6 latency count", 1, r.lat.count);
 	get_row(s, 0, 0x8, RIOMMU_NOPASID, 0, &r);
 	CHECK_EQ("top -P: no-PASID row requests", 1, r.requests);
-	CHECK_EQ("top -P: rows", 3, count_entries(bpf_map__fd(s->maps.rows),
-						  sizeof(struct riommu_row_key)));
+	CHECK_EQ("top -P: rows", 3, count_tags(s->maps.row_keys));
 	riommu_top_bpf__destroy(s);
 }
 
@@ -346,8 +356,7 @@ static void test_top_filter(void)
 	response(s->progs.top_page_response, 0, 0x9, 0, 0, 1, 0);
 	get_row(s, 0, 0x8, RIOMMU_ANY, 0, &r);
 	CHECK_EQ("top --rid: matching RID counted", 1, r.requests);
-	CHECK_EQ("top --rid: other RID ignored",
-		 1, count_entries(bpf_map__fd(s->maps.rows), sizeof(struct riommu_row_key)));
+	CHECK_EQ("top --rid: other RID ignored", 1, count_tags(s->maps.row_keys));
 	CHECK_EQ("top --rid: filtered response is no drop", 0,
 		 drop(bpf_map__fd(s->maps.drops), RIOMMU_DROP_NO_REQ));
 	riommu_top_bpf__destroy(s);
@@ -380,6 +389,27 @@ static void test_top_full(void)
 	CHECK_EQ("top: responses of dropped groups and duplicates -> no-request drops", 6,
 		 drop(fd, RIOMMU_DROP_NO_REQ));
 	CHECK_EQ("top: table empty after responses", 0, count_groups(s->maps.groups, 0, NULL));
+	riommu_top_bpf__destroy(s);
+}
+
+static void test_top_rows_full(void)
+{
+	struct riommu_top_bpf *s = riommu_top_bpf__open();
+	int i, err;
+
+	if (!s)
+		return;
+	s->rodata->nrows = riommu_table_size(s->maps.row_keys, s->maps.rows, 8);
+	err = riommu_top_bpf__load(s);
+	check(!err, "top: loads with an 8-row table", "load: %s", strerror(-err));
+	if (err)
+		goto out;
+	for (i = 0; i < 12; i++)
+		consume(s->progs.top_pq_consume, 0, 0x100 + i, 0, R | L, 1, 0);
+	CHECK_EQ("top: 8 rows fill the table", 8, count_tags(s->maps.row_keys));
+	CHECK_EQ("top: rows that do not fit -> drops counted", 4,
+		 drop(bpf_map__fd(s->maps.drops), RIOMMU_DROP_ROW_FULL));
+out:
 	riommu_top_bpf__destroy(s);
 }
 
@@ -439,13 +469,14 @@ static struct riommu_trace_bpf *trace_load(const char *what, bool events, __u32 
 static bool get_hist(struct riommu_trace_bpf *s, __u32 iommu, __u32 rid, __u32 pasid,
 		     struct riommu_hist *out)
 {
-	struct riommu_hist_key k = { .iommu = iommu, .rid = rid, .pasid = pasid };
+	int k = find_slot(s->maps.hist_keys, riommu_key_tag(iommu, rid, pasid));
 	size_t vsz = (sizeof(struct riommu_hist) + 7) & ~7UL;
 	char *vals = calloc(ncpu, vsz);
-	int c, err, j;
+	int c, err = -1, j;
 
 	memset(out, 0, sizeof(*out));
-	err = bpf_map_lookup_elem(bpf_map__fd(s->maps.hists), &k, vals);
+	if (k >= 0)
+		err = bpf_map_lookup_elem(bpf_map__fd(s->maps.hists), &k, vals);
 	for (c = 0; !err && c < ncpu; c++) {
 		const struct riommu_hist *v = (void *)(vals + c * vsz);
 
@@ -514,8 +545,7 @@ static void test_trace_hist(void)
 	CHECK_EQ("trace -P: rid 0x9 count", 2, h.lat.count);
 	CHECK_EQ("trace: response without request -> drop", 1,
 		 drop(bpf_map__fd(s->maps.drops), RIOMMU_DROP_NO_REQ));
-	CHECK_EQ("trace -P: histogram keys", 2,
-		 count_entries(bpf_map__fd(s->maps.hists), sizeof(struct riommu_hist_key)));
+	CHECK_EQ("trace -P: histogram keys", 2, count_tags(s->maps.hist_keys));
 	riommu_trace_bpf__destroy(s);
 }
 
@@ -608,6 +638,7 @@ int main(void)
 	test_top_filter();
 	test_top_full();
 	test_top_probe();
+	test_top_rows_full();
 	test_trace_hist();
 	test_trace_events();
 	test_trace_ringbuf_full();
