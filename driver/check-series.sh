@@ -59,7 +59,7 @@ fi
 # copied, with a new mtime so make rebuilds what depends on them), files the
 # overlay added removed.
 echo "==> restoring pristine sources"
-rsync -rl --checksum "$ref/" "$tree/" || exit 2
+nice -n 10 "$top/lab/sidrun" rsync -rl --checksum "$ref/" "$tree/" || exit 2
 if [ -f "$work/overlay.list" ]; then
 	while IFS= read -r f; do
 		[ -e "$ref/$f" ] || rm -f "$tree/$f"

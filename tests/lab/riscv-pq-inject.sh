@@ -128,5 +128,13 @@ check_eq "B4 Success for prgi 0 (wrapped)" 1 "$(tcount page_response "prgi=0 cod
 check_eq "B one response per group" 7 "$(tcount page_response "devid=$DEV ")"
 check_eq "B responses counter" $((r0 + 7)) "$(pqs responses)"
 
+# The ATS.PRGR commands were accepted by the IOMMU: an illegal or failed
+# command would have raised a command queue error
+if dmesg | grep -q -e 'illegal:1' -e 'command enqueue failed' -e 'command execution timeout'; then
+	fail "command queue took every ATS.PRGR" "$(dmesg | grep -e 'Queue #0' -e 'Hardware error' | tail -n 2 | tr '\n' '|')"
+else
+	pass "command queue took every ATS.PRGR"
+fi
+
 trace_stop
 tap_exit

@@ -68,4 +68,12 @@ echo "# SUnreclaim ${slab0} -> ${slab1} kB, MemAvailable ${avail0} -> ${avail1} 
 check_ge "unreclaimable slab grew < 1 MB" 0 $(( 1024 - (slab1 - slab0) ))
 check_ge "MemAvailable dropped < 4 MB" 0 $(( 4096 - (avail0 - avail1) ))
 
+# The ATS.PRGR commands were accepted by the IOMMU: an illegal or failed
+# command would have raised a command queue error
+if dmesg | grep -q -e 'illegal:1' -e 'command enqueue failed' -e 'command execution timeout'; then
+	fail "command queue took every ATS.PRGR" "$(dmesg | grep -e 'Queue #0' -e 'Hardware error' | tail -n 2 | tr '\n' '|')"
+else
+	pass "command queue took every ATS.PRGR"
+fi
+
 tap_exit
