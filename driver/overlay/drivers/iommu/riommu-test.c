@@ -2,12 +2,12 @@
 /*
  * Test endpoint for IOMMU page request handling
  *
- * Binds to a spare PCI function (through driver_override), takes over its
- * DMA, attaches a paging domain with its own fault handler, and registers a
- * page request failure notifier for the function's Requester ID. Page
- * requests for the function (from the device, or from an IOMMU driver's
- * fault injector) then get a known answer, and the failures the IOMMU core
- * reports can be checked against it.
+ * Binds to a spare PCI function (through driver_override, or by ID for QEMU's
+ * PRI test function), takes over its DMA, attaches a paging domain with its
+ * own fault handler, and registers a page request failure notifier for the
+ * function's Requester ID. Page requests for the function (from the device,
+ * or from an IOMMU driver's fault injector) then get a known answer, and the
+ * failures the IOMMU core reports can be checked against it.
  *
  * The fault handler answers a group Success when every request in it lies in
  * [good_start, good_start + good_size), and fail_code otherwise, after
@@ -580,8 +580,13 @@ static void riommu_test_remove(struct pci_dev *pdev)
 		 t->total, t->reasons[IOMMU_IOPF_FAIL_TEARDOWN]);
 }
 
-/* Bound through driver_override; the PRI test device will be listed here */
+/*
+ * Any spare function can be bound through driver_override; functions made
+ * for this are bound automatically.
+ */
 static const struct pci_device_id riommu_test_ids[] = {
+	/* QEMU riommu-pri-testdev (lab patch): ATS, PASID and PRI */
+	{ PCI_DEVICE(PCI_VENDOR_ID_REDHAT, 0x00f1) },
 	{ }
 };
 MODULE_DEVICE_TABLE(pci, riommu_test_ids);
