@@ -14,7 +14,29 @@ if make -s -C tools host >/tmp/riommu-host-build.log 2>&1; then
 	pass "host: build"
 else
 	fail "host: build" "see /tmp/riommu-host-build.log: $(tail -3 /tmp/riommu-host-build.log | tr '\n' ' ')"
-	tap_exit
+	# Lab scenario helpers that do not need a guest: syntax, and the tracefs
+# latency pairing the tools' figures are compared with.
+for f in tests/lab/tools-*.sh; do
+	check_cmd "lab: $(basename "$f") parses" sh -n "$f"
+done
+tmp=$(mktemp -d)
+cat > "$tmp/trace.txt" <<'TRACE'
+# tracer: nop
+   kworker/0:1-12  [000] .....   100.000100: pq_consume: iommu=0 devid=0x8 pasid=0 flags=0x2 prgi=1 addr=0x10000000
+   kworker/0:1-12  [000] .....   100.000200: pq_consume: iommu=0 devid=0x8 pasid=0 flags=0x22 prgi=1 addr=0x10001000
+   kworker/0:1-12  [000] .....   100.000300: pq_report: iommu=0 devid=0x8 pasid=0 flags=0x22 prgi=1 ret=0
+   kworker/0:1-12  [000] .....   100.001100: page_response: iommu=0 devid=0x8 pasid=0 flags=0x0 prgi=1 code=0x0
+   kworker/0:1-12  [000] .....   100.002000: pq_consume: iommu=0 devid=0x30 pasid=5 flags=0x23 prgi=10 addr=0x1000
+   kworker/0:1-12  [000] .....   100.002500: page_response: iommu=0 devid=0x30 pasid=5 flags=0x1 prgi=10 code=0x1
+   kworker/0:1-12  [000] .....   100.003000: page_response: iommu=0 devid=0x38 pasid=0 flags=0x0 prgi=3 code=0x1
+TRACE
+got=$(INJ=/nonexistent TR=/nonexistent sh -c '. tests/lab/tools-common.inc; TMP=$1; tr_latencies' sh "$tmp" | tr '\n' ';')
+check_eq "lab: tracefs pairing of requests and responses" "0 8 0 0 1 1000000;0 48 1 5 10 500000;" "$got"
+out=$(sh -c '. tests/lab/tools-common.inc; near a 1000000 1040000; near b 1000000 1200000; near c 0 90000' 2>&1)
+check_eq "lab: near() tolerance (5% or 100 us)" "ok - a|not ok - b # expected about 1000000 ns, got 1200000 ns|ok - c|" \
+	"$(printf '%s\n' "$out" | tr '\n' '|')"
+rm -rf "$tmp"
+tap_exit
 	exit 1
 fi
 
@@ -91,4 +113,26 @@ for tool in riommu-top riommu-trace; do
 		fail "$tool: man page SYNOPSIS matches the USAGE line" "USAGE: $usage"
 	fi
 done
+# Lab scenario helpers that do not need a guest: syntax, and the tracefs
+# latency pairing the tools' figures are compared with.
+for f in tests/lab/tools-*.sh; do
+	check_cmd "lab: $(basename "$f") parses" sh -n "$f"
+done
+tmp=$(mktemp -d)
+cat > "$tmp/trace.txt" <<'TRACE'
+# tracer: nop
+   kworker/0:1-12  [000] .....   100.000100: pq_consume: iommu=0 devid=0x8 pasid=0 flags=0x2 prgi=1 addr=0x10000000
+   kworker/0:1-12  [000] .....   100.000200: pq_consume: iommu=0 devid=0x8 pasid=0 flags=0x22 prgi=1 addr=0x10001000
+   kworker/0:1-12  [000] .....   100.000300: pq_report: iommu=0 devid=0x8 pasid=0 flags=0x22 prgi=1 ret=0
+   kworker/0:1-12  [000] .....   100.001100: page_response: iommu=0 devid=0x8 pasid=0 flags=0x0 prgi=1 code=0x0
+   kworker/0:1-12  [000] .....   100.002000: pq_consume: iommu=0 devid=0x30 pasid=5 flags=0x23 prgi=10 addr=0x1000
+   kworker/0:1-12  [000] .....   100.002500: page_response: iommu=0 devid=0x30 pasid=5 flags=0x1 prgi=10 code=0x1
+   kworker/0:1-12  [000] .....   100.003000: page_response: iommu=0 devid=0x38 pasid=0 flags=0x0 prgi=3 code=0x1
+TRACE
+got=$(INJ=/nonexistent TR=/nonexistent sh -c '. tests/lab/tools-common.inc; TMP=$1; tr_latencies' sh "$tmp" | tr '\n' ';')
+check_eq "lab: tracefs pairing of requests and responses" "0 8 0 0 1 1000000;0 48 1 5 10 500000;" "$got"
+out=$(sh -c '. tests/lab/tools-common.inc; near a 1000000 1040000; near b 1000000 1200000; near c 0 90000' 2>&1)
+check_eq "lab: near() tolerance (5% or 100 us)" "ok - a|not ok - b # expected about 1000000 ns, got 1200000 ns|ok - c|" \
+	"$(printf '%s\n' "$out" | tr '\n' '|')"
+rm -rf "$tmp"
 tap_exit
