@@ -17,7 +17,8 @@ set -euo pipefail
 
 QEMU_DEB_VERSION=${QEMU_DEB_VERSION:-1:10.2.2+ds-1}
 QEMU_JOBS=${QEMU_JOBS:-2}
-key=$(inputs_hash "$RIOMMU_TOP/qemu/patches" "$RIOMMU_TOP/qemu/build.sh" "$QEMU_DEB_VERSION")
+# Relative paths: the same key on the host (/work/...) and in the root (/src)
+key=$(cd "$RIOMMU_TOP" && inputs_hash qemu/patches qemu/build.sh "$QEMU_DEB_VERSION")
 out=$RIOMMU_CACHE/qemu-$key
 bin=$out/bin/qemu-system-riscv64
 
