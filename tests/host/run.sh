@@ -32,8 +32,11 @@ cat > "$tmp/trace.txt" <<'TRACE'
 TRACE
 got=$(INJ=/nonexistent TR=/nonexistent sh -c '. tests/lab/tools-common.inc; TMP=$1; tr_latencies' sh "$tmp" | tr '\n' ';')
 check_eq "lab: tracefs pairing of requests and responses" "0 8 0 0 1 1000000;0 48 1 5 10 500000;" "$got"
-out=$(sh -c '. tests/lab/tools-common.inc; near a 1000000 1040000; near b 1000000 1200000; near c 0 90000' 2>&1)
-check_eq "lab: near() tolerance (5% or 100 us)" "ok - a|not ok - b # expected about 1000000 ns, got 1200000 ns|ok - c|" \
+got=$(INJ=/nonexistent TR=/nonexistent sh -c '. tests/lab/tools-common.inc; TMP=$1; tr_keyed' sh "$tmp" | sort | tr '\n' ';')
+check_eq "lab: tracefs events keyed like the event stream" \
+	"C/48/5/10/4096 100002000000;C/8/0/1/268435456 100000100000;C/8/0/1/268439552 100000200000;R/48/5/10 100002500000;R/56/0/3 100003000000;R/8/0/1 100001100000;" "$got"
+out=$(sh -c '. tests/lab/tools-common.inc; near a 100000000 104000000; near b 10000000 15000000; near c 0 1900000; near d 0 3000000 2' 2>&1)
+check_eq "lab: near() tolerance (5% or 2 ms per group)" "ok - a|not ok - b # expected about 10000000 ns, got 15000000 ns|ok - c|ok - d|" \
 	"$(printf '%s\n' "$out" | tr '\n' '|')"
 rm -rf "$tmp"
 tap_exit
@@ -131,8 +134,11 @@ cat > "$tmp/trace.txt" <<'TRACE'
 TRACE
 got=$(INJ=/nonexistent TR=/nonexistent sh -c '. tests/lab/tools-common.inc; TMP=$1; tr_latencies' sh "$tmp" | tr '\n' ';')
 check_eq "lab: tracefs pairing of requests and responses" "0 8 0 0 1 1000000;0 48 1 5 10 500000;" "$got"
-out=$(sh -c '. tests/lab/tools-common.inc; near a 1000000 1040000; near b 1000000 1200000; near c 0 90000' 2>&1)
-check_eq "lab: near() tolerance (5% or 100 us)" "ok - a|not ok - b # expected about 1000000 ns, got 1200000 ns|ok - c|" \
+got=$(INJ=/nonexistent TR=/nonexistent sh -c '. tests/lab/tools-common.inc; TMP=$1; tr_keyed' sh "$tmp" | sort | tr '\n' ';')
+check_eq "lab: tracefs events keyed like the event stream" \
+	"C/48/5/10/4096 100002000000;C/8/0/1/268435456 100000100000;C/8/0/1/268439552 100000200000;R/48/5/10 100002500000;R/56/0/3 100003000000;R/8/0/1 100001100000;" "$got"
+out=$(sh -c '. tests/lab/tools-common.inc; near a 100000000 104000000; near b 10000000 15000000; near c 0 1900000; near d 0 3000000 2' 2>&1)
+check_eq "lab: near() tolerance (5% or 2 ms per group)" "ok - a|not ok - b # expected about 10000000 ns, got 15000000 ns|ok - c|ok - d|" \
 	"$(printf '%s\n' "$out" | tr '\n' '|')"
 rm -rf "$tmp"
 tap_exit

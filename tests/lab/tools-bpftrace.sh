@@ -68,7 +68,7 @@ check_eq "riommu-lat.bt: @groups" "$all" "$(awk '/^@groups:/ { print $2 }' $TMP/
 check_eq "riommu-lat.bt: histogram total" "$all" \
 	"$(awk '/^@usecs:/ { on = 1; next } on && /^\[/ { s += $3 } on && /^$/ { on = 0 } END { print s + 0 }' $TMP/lat.out)"
 near "riommu-lat.bt: latency sum agrees with tracefs" \
-	"$(awk '{ s += $6 } END { printf "%.0f\n", s }' $TMP/lat.txt)" "$(awk '/^@sum_ns:/ { print $2 }' $TMP/lat.out)"
+	"$(awk '{ s += $6 } END { printf "%.0f\n", s }' $TMP/lat.txt)" "$(awk '/^@sum_ns:/ { print $2 }' $TMP/lat.out)" "$all"
 
 # riommu-failures.bt
 check_eq "riommu-failures.bt: header" 1 "$(grep -c '^TIME *DEVICE *RID' $TMP/failures.out)"

@@ -74,9 +74,9 @@ check_eq "tracefs: 8 answered groups" 8 "$(wc -l < $TMP/lat.txt)"
 # per (rid, pasid): sum and max in ns
 trsum() { awk -v d="$1" -v p="$2" '$2 == d && $4 == p { s += $6 } END { printf "%.0f\n", s }' $TMP/lat.txt; }
 trmax() { awk -v d="$1" -v p="$2" '$2 == d && $4 == p && $6 > m { m = $6 } END { printf "%.0f\n", m }' $TMP/lat.txt; }
-near "top rid $D: latency sum agrees with tracefs" "$(trsum $D 0)" "$(sum lat_sum_ns $D null)"
-near "top rid $u1 pasid 5: latency sum agrees with tracefs" "$(trsum $u1 5)" "$(sum lat_sum_ns $u1 5)"
-near "top rid $u1 pasid 6: latency sum agrees with tracefs" "$(trsum $u1 6)" "$(sum lat_sum_ns $u1 6)"
+near "top rid $D: latency sum agrees with tracefs" "$(trsum $D 0)" "$(sum lat_sum_ns $D null)" 2
+near "top rid $u1 pasid 5: latency sum agrees with tracefs" "$(trsum $u1 5)" "$(sum lat_sum_ns $u1 5)" 4
+near "top rid $u1 pasid 6: latency sum agrees with tracefs" "$(trsum $u1 6)" "$(sum lat_sum_ns $u1 6)" 2
 topmax=$(jq -s --arg r $D '[.[] | select(.type == "row" and (.rid | tostring) == $r) | .lat_max_us] | max * 1000 | floor' $TMP/top.json)
 near "top rid $D: max latency agrees with tracefs" "$(trmax $D 0)" "$topmax"
 check_dmesg_clean tools-top
