@@ -465,7 +465,14 @@ static void riscv_iommu_pri_disable_iopf(struct riscv_iommu_device *iommu,
 	if (iommu->priq.iommu)
 		riscv_iommu_pri_drain(iommu);
 
+	/*
+	 * Not while a record is being reported: a group the core allocates
+	 * after the device left the queue would never be answered.  Injected
+	 * records are not stopped by the device context, so this matters.
+	 */
+	mutex_lock(&iommu->pri->lock);
 	iopf_queue_remove_device(iommu->pri->iopf, dev);
+	mutex_unlock(&iommu->pri->lock);
 
 	if (info->pri_enabled) {
 		pci_disable_pri(to_pci_dev(dev));

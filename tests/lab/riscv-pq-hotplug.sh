@@ -1,0 +1,70 @@
+#!/bin/sh
+# Device id lookup against concurrent release and probe: page requests keep
+# arriving for a function while it is removed from the PCI bus and found
+# again by a rescan.  Every group must be answered exactly once, by whoever
+# owns it at that moment (the fault handler, the IOPF teardown, the core
+# without a handler, or the driver for an unknown device id), and the kernel
+# must not warn.  Afterwards the function's device id routes again.
+cd /src || exit 1
+. tests/lab/riscv-pq-common.inc
+pq_require
+
+BDF=$(find_testdev) || { fail "setup: pci-testdev present"; exit 1; }
+DEV=$(bdf_devid "$BDF")
+if bind_rt "$BDF"; then
+	pass "setup: riommu-test bound to $BDF (devid $DEV)"
+else
+	fail "setup: riommu-test bound to $BDF"
+	exit 1
+fi
+RT=/sys/kernel/debug/riommu-test/$BDF
+echo 0x10000000 > "$RT/good_start"
+echo 0x40000000 > "$RT/good_size"
+trace_stop
+
+N=20000
+c0=$(pqs consumed)
+r0=$(pqs responses)
+u0=$(pqs unknown_devid)
+dmesg -c > /dev/null
+
+( inj "devid=$DEV prgi=0 addr=0x10000000 perm=r groups=$N rate=5000"; echo $? > /tmp/riscv-pq-hp.rc ) &
+inj_pid=$!
+sleep 1
+echo 1 > "/sys/bus/pci/devices/$BDF/remove"
+if [ -e "/sys/bus/pci/devices/$BDF" ]; then
+	fail "function removed while requests flow"
+else
+	pass "function removed while requests flow"
+fi
+sleep 1
+echo 1 > /sys/bus/pci/rescan
+sleep 0.5
+if [ -e "/sys/bus/pci/devices/$BDF" ]; then
+	pass "function found again by rescan"
+else
+	fail "function found again by rescan"
+fi
+wait "$inj_pid"
+check_eq "injection ran through the hotplug" 0 "$(cat /tmp/riscv-pq-hp.rc)"
+
+wait_pqs responses $((r0 + N)) 100
+check_eq "consumed every record" "$N" $(( $(pqs consumed) - c0 ))
+check_eq "every group answered exactly once" "$N" $(( $(pqs responses) - r0 ))
+check_ge "some requests found no device while it was gone" 1 $(( $(pqs unknown_devid) - u0 ))
+
+# After the rescan the device id routes to the new struct device again:
+# no driver, so the IOPF core answers Invalid Request (ret -EINVAL)
+trace_start
+inj "devid=$DEV prgi=7 addr=0x10000000 perm=r last"
+trace_snap
+check_eq "devid routes again after rescan" 1 "$(tcount pq_report "devid=$DEV " "prgi=7 " "ret=-22")"
+check_eq "and is answered once" 1 "$(tcount page_response "devid=$DEV " "prgi=7 code=0x1")"
+trace_stop
+
+if dmesg | grep -q -e 'WARNING:' -e 'BUG:' -e 'KASAN' -e 'possible circular' -e 'illegal:1'; then
+	fail "kernel log clean" "$(dmesg | grep -e 'WARNING:' -e 'BUG:' -e 'KASAN' -e 'circular' -e 'illegal' | head -n 3 | tr '\n' '|')"
+else
+	pass "kernel log clean"
+fi
+tap_exit
