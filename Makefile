@@ -17,7 +17,7 @@ export KDIR KVARIANT
 SIDRUN := lab/sidrun
 KERNEL_ART = $(RIOMMU_CACHE)/kernel-$(KVARIANT)-current
 
-.PHONY: all toolchain kernel guest tools lab demo test test-host test-bpf test-lab \
+.PHONY: all toolchain kernel guest tools qemu lab demo test test-host test-bpf test-lab \
 	check-series bench clean clean-cache help
 
 all: kernel tools
@@ -39,21 +39,28 @@ guest: toolchain
 tools: kernel
 	@lab/stage.sh "tools: host and riscv64 builds" \
 		$(SIDRUN) $(MAKE) -s -C tools VMLINUX_BTF=$(KERNEL_ART)/vmlinux
+	@$(SIDRUN) $(MAKE) -s -C tests/lab/pri-testdev
 
-lab: kernel guest tools
-	@lab/guest-run
+# QEMU with PCIe PRI in riscv-iommu and the riommu-pri-testdev endpoint
+# (qemu/patches on Debian's source), cached in $(RIOMMU_CACHE)/qemu-<hash>.
+qemu: toolchain
+	@lab/stage.sh "qemu: patched riscv64-softmmu (cached)" $(SIDRUN) bash qemu/build.sh
 
-demo: kernel guest tools
+lab: kernel guest tools qemu
+	@lab/guest-run --qemu "$$(lab/sidrun bash qemu/build.sh 2>/dev/null | tail -n 1)" \
+		--qemu-args "-device riommu-pri-testdev"
+
+demo: kernel guest tools qemu
 	@lab/demo.sh
 
-test: kernel guest tools
+test: kernel guest tools qemu
 	@tests/run
 
 test-host: toolchain
 	@tests/run host
 test-bpf: tools
 	@tests/run bpf
-test-lab: kernel guest tools
+test-lab: kernel guest tools qemu
 	@tests/run lab
 
 check-series: toolchain

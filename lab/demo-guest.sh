@@ -3,11 +3,11 @@
 # live on the console; Ctrl-C ends riommu-top, the traffic and the guest.
 cd /src || exit 1
 . lab/demo-traffic.sh
-rid=$(demo_bind_endpoint) || exit 1
-demo_traffic_loop "$rid" > /tmp/traffic.log 2>&1 &
+demo_setup || exit 1
+demo_traffic_loop > /tmp/traffic.log 2>&1 &
 traffic=$!
 trap '' INT
-echo "demo: traffic running for RID $rid; starting riommu-top (Ctrl-C to stop)"
+echo "demo: traffic for RID $DEMO_RID (${DEMO_HW_BDF:+riommu-pri-testdev $DEMO_HW_BDF, }injector); starting riommu-top (Ctrl-C to stop)"
 sleep 1
 (trap - INT; exec build/riscv64/riommu-top 1)
 kill "$traffic" 2>/dev/null

@@ -9,4 +9,6 @@ if [ ! -t 0 ] || [ ! -t 1 ]; then
 	exit 2
 fi
 echo "==> demo: booting the lab (QEMU virt, iommu-sys=on); Ctrl-C stops riommu-top and the guest"
-exec lab/guest-run --interactive -- sh lab/demo-guest.sh
+qemu=$(lab/sidrun bash qemu/build.sh | tail -n 1)
+exec lab/guest-run --interactive --qemu "$qemu" --qemu-args "-device riommu-pri-testdev" \
+	-- sh lab/demo-guest.sh

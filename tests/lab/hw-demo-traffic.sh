@@ -1,13 +1,13 @@
 #!/bin/sh
-# The traffic `make demo` shows: riommu-top must see it, interval after
-# interval, with Success responses for the endpoint and failures for the
-# PASID and unknown-RID requests.
+# The traffic `make demo` shows (real PRI device plus injector): riommu-top
+# must see it interval after interval, with Success responses for the
+# endpoint and failures for the PASID and unknown-RID requests.
 . tests/lib/tap.sh
 . lab/demo-traffic.sh
 
-rid=$(demo_bind_endpoint)
-check_cmd "demo endpoint bound" test -n "$rid"
-demo_traffic_loop "$rid" > /tmp/traffic.log 2>&1 &
+check_cmd "demo endpoints bound" demo_setup
+rid=$DEMO_RID
+demo_traffic_loop > /tmp/traffic.log 2>&1 &
 traffic=$!
 build/riscv64/riommu-top -j 1 5 > /tmp/top.json 2> /tmp/top.err
 top_rc=$?
