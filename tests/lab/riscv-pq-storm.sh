@@ -21,6 +21,13 @@ echo 0x40000000 > "$RT/good_size"
 echo 0 > "$RT/delay_us"
 trace_stop
 
+# KASAN (the lab's debug variant) keeps freed objects in its quarantine and
+# makes everything several times slower: scale the limits, skip the leak check
+kasan=
+zcat /proc/config.gz 2>/dev/null | grep -q '^CONFIG_KASAN=y' && kasan=1
+loop_max=9
+[ -n "$kasan" ] && loop_max=59
+
 # mem NAME: /proc/meminfo value in kB
 mem() { awk -v n="$1:" '$1 == n { print $2 }' /proc/meminfo; }
 settle() { sync; echo 3 > /proc/sys/vm/drop_caches 2>/dev/null; sleep 1; }
@@ -47,7 +54,7 @@ l0=$(date +%s)
 i=0
 while [ $i -lt 20 ]; do sleep 0.1; i=$((i + 1)); done
 l1=$(date +%s)
-check_ge "shell loop during the storm took < 10 s" 0 $(( 9 - (l1 - l0) ))
+check_ge "shell loop during the storm took < $((loop_max + 1)) s" 0 $(( loop_max - (l1 - l0) ))
 check_cmd "concurrent injection during the storm" inj "devid=$DEV prgi=500 addr=0x20000000 perm=r last"
 wait "$storm"
 t1=$(date +%s)
@@ -65,8 +72,13 @@ slab1=$(mem SUnreclaim)
 avail1=$(mem MemAvailable)
 echo "# SUnreclaim ${slab0} -> ${slab1} kB, MemAvailable ${avail0} -> ${avail1} kB"
 # 100000 leaked fault records alone would be several MB
-check_ge "unreclaimable slab grew < 1 MB" 0 $(( 1024 - (slab1 - slab0) ))
-check_ge "MemAvailable dropped < 4 MB" 0 $(( 4096 - (avail0 - avail1) ))
+if [ -n "$kasan" ]; then
+	pass "unreclaimable slab grew < 1 MB # SKIP KASAN quarantine holds freed objects"
+	pass "MemAvailable dropped < 4 MB # SKIP KASAN quarantine holds freed objects"
+else
+	check_ge "unreclaimable slab grew < 1 MB" 0 $(( 1024 - (slab1 - slab0) ))
+	check_ge "MemAvailable dropped < 4 MB" 0 $(( 4096 - (avail0 - avail1) ))
+fi
 
 # The ATS.PRGR commands were accepted by the IOMMU: an illegal or failed
 # command would have raised a command queue error
