@@ -87,16 +87,16 @@ check_eq "trace events name the device" 10 "$(trace_lines | grep -c " $BDF rid="
 check_cmd "trace event fields" sh -c "grep -q 'iopf_failure: $BDF rid=$(printf 0x%x $rid) pasid=0x0 flags=0x0 grpid=5 addr=0x20000000 perm=0x3 code=1 reason=2' $TR/trace"
 check_cmd "trace event with PASID" sh -c "grep -q 'pasid=0x3 flags=0x1 grpid=60 addr=0x10001000 perm=0x1 code=1 reason=1' $TR/trace"
 
-# Latency: the answer waits for delay_us
-echo 300000 > "$RT/delay_us"
+# Latency: the answer waits for delay_us (long enough for slow debug kernels)
+echo 2000000 > "$RT/delay_us"
 inject prgi=70 addr=0x70000000 perm=r last
 check_eq "delayed group pending" 1 "$(rt_stat pending)"
 check_eq "delayed group not yet notified" 10 "$(rt_stat total)"
-wait_stat total 11
+wait_stat total 11 150
 check_eq "delayed group notified" 11 "$(rt_stat total)"
 lat=$(rt_stat last_latency_us)
-check_ge "delayed answer after >= 300 ms" 300000 "$lat"
-check_ge "delayed answer within 3 s" 3000000 "$((6000000 - lat))"
+check_ge "delayed answer after >= 2 s" 2000000 "$lat"
+check_ge "delayed answer within 10 s" 0 "$((10000000 - lat))"
 echo 0 > "$RT/delay_us"
 
 check_dmesg_clean notify-fields
