@@ -22,6 +22,10 @@ trace_start
 
 # --- Phase A: no fault handler ------------------------------------------
 c0=$(pqs consumed)
+s0=$(pqs stop_markers)
+u0=$(pqs unknown_devid)
+e0=$(pqs report_errors)
+r0=$(pqs responses)
 check_cmd "A1 single request accepted" inj "devid=$DEV prgi=1 addr=0x1000 perm=r last"
 check_cmd "A2 group of 3 accepted" inj "devid=$DEV prgi=2 addr=0x2000 perm=rw count=3 last"
 check_cmd "A3 stop marker accepted" inj "devid=$DEV pasid=7 prgi=3 addr=0 perm= last"
@@ -61,11 +65,12 @@ check_eq "A6 response without PASID (not required)" 1 \
 	"$(tcount page_response "devid=$DEV pasid=0 flags=0x0 prgi=6 code=0x1")"
 check_eq "A7 unknown devid, group not closed: no response" 0 "$(tcount page_response "prgi=8 ")"
 check_eq "A responses in total" 5 "$(tcount page_response "iommu=0 ")"
-check_eq "A stop_markers counter" 1 "$(pqs stop_markers)"
-check_eq "A unknown_devid counter" 5 "$(pqs unknown_devid)"
-check_eq "A report_errors counter" 5 "$(pqs report_errors)"
-check_eq "A responses counter" 5 "$(pqs responses)"
-dmesg | grep -q "page request from unknown devid $UNK" &&
+check_eq "A stop_markers counter" 1 $(( $(pqs stop_markers) - s0 ))
+check_eq "A unknown_devid counter" 5 $(( $(pqs unknown_devid) - u0 ))
+check_eq "A report_errors counter" 5 $(( $(pqs report_errors) - e0 ))
+check_eq "A responses counter" 5 $(( $(pqs responses) - r0 ))
+# rate limited: an earlier flood may have used up the burst
+dmesg | grep -q -e "page request from unknown devid $UNK" -e "handle_record: [0-9]* callbacks suppressed" &&
 	pass "A unknown devid warned" || fail "A unknown devid warned"
 
 # --- Malformed lines: -EINVAL, a message naming the token, nothing consumed
