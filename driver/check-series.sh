@@ -4,8 +4,9 @@
 #   driver/check-series.sh [--base DIR] [--work DIR] [--target T] [--from N]
 #                          [--no-build] [--no-checkpatch]
 #
-# Copies a configured, already built kernel tree (--base, default the lab's
-# base build) to a work directory once, then on every run: restores the
+# Copies a configured kernel tree (--base; by default a tinyconfig tree made
+# from the pristine source that `make kernel` unpacks) to a work directory
+# once, then on every run: restores the
 # pristine sources there, copies driver/overlay, and applies
 # driver/patches/*.patch one at a time.  After each patch it merges
 # driver/lab.config (so options appear as their Kconfig entries do) and builds
@@ -19,9 +20,11 @@ set -uo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 . "$top/lab/common.sh"
 
-base=$RIOMMU_CACHE/dev/linux-base
-work=$RIOMMU_CACHE/dev/check-series
-ref=$RIOMMU_CACHE/ref/linux-source-7.2
+base=
+work=$RIOMMU_CACHE/check-series
+# The pristine linux-source-7.2 tree lab/kernel-build.sh keeps.
+ref=$(ls -d "$RIOMMU_CACHE"/linux-source-*/ 2>/dev/null | tail -n 1)
+ref=${ref%/}
 target=drivers/iommu/
 from=0
 build=1
@@ -45,14 +48,21 @@ fail=0
 bad() { echo "not ok - $*"; fail=1; }
 good() { echo "ok - $*"; }
 
-if [ ! -f "$base/.config" ]; then
-	echo "check-series: no configured tree at $base" >&2
+if [ ! -f "$ref/.riommu-complete" ]; then
+	echo "check-series: no pristine kernel source in $RIOMMU_CACHE: run 'make kernel' first" >&2
 	exit 2
 fi
 mkdir -p "$work" "$log"
 if [ ! -d "$tree" ]; then
-	echo "==> copying $base to $tree (once)"
-	nice -n 10 cp -a "$base" "$tree" || exit 2
+	if [ -n "$base" ]; then
+		[ -f "$base/.config" ] || { echo "check-series: no configured tree at $base" >&2; exit 2; }
+		echo "==> copying $base to $tree (once)"
+		nice -n 10 cp -a "$base" "$tree" || exit 2
+	else
+		echo "==> making a tinyconfig tree at $tree (once; the first build is a full one)"
+		nice -n 10 cp -a "$ref" "$tree" || exit 2
+		"$top/lab/sidrun" make -s -C "$tree" ARCH=riscv LLVM=1 tinyconfig || exit 2
+	fi
 fi
 
 # Undo the previous run: pristine sources back (only changed files are
