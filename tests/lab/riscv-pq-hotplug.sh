@@ -9,15 +9,7 @@ cd /src || exit 1
 . tests/lab/riscv-pq-common.inc
 pq_require
 
-BDF=$(find_testdev) || { fail "setup: pci-testdev present"; exit 1; }
-DEV=$(bdf_devid "$BDF")
-if bind_rt "$BDF"; then
-	pass "setup: riommu-test bound to $BDF (devid $DEV)"
-else
-	fail "setup: riommu-test bound to $BDF"
-	exit 1
-fi
-RT=/sys/kernel/debug/riommu-test/$BDF
+pq_setup_testdev
 echo 0x10000000 > "$RT/good_start"
 echo 0x40000000 > "$RT/good_size"
 trace_stop
