@@ -39,7 +39,8 @@ check_eq "hist: log2 buckets add up to the counts" 0 \
 check_eq "hist: p50 <= p99 <= max" 0 \
 	"$(jq -s '[.[] | select(.type == "hist") | select(.p50 > .p99 or .p99 > .max)] | length' $TMP/hist.json)"
 hsum() { jq -s --arg r "$1" --arg p "$2" '[.[] | select(.type == "hist" and (.rid | tostring) == $r and (.pasid | tostring) == $p) | .sum_ns] | add // 0' $TMP/hist.json; }
-near "hist rid $D: latency sum agrees with tracefs" "$(trsum $D 0)" "$(hsum $D null)" 2
+# 3 ms per group: the first group carries the first-run skew described below
+near "hist rid $D: latency sum agrees with tracefs" "$(trsum $D 0)" "$(hsum $D null)" 3
 near "hist rid $u1 pasid 5: latency sum agrees with tracefs" "$(trsum $u1 5)" "$(hsum $u1 5)" 4
 
 # events: exact counts per kind
@@ -63,7 +64,10 @@ bad=$(jq -s -r '.[] | select(.type == "event" and (.event == "consume" or .event
 	{ if (!($2 in t0) || $3 - t0[$2] != $4) print $2 ": " $4 " != " $3 " - " t0[$2]; delete t0[$2] }')
 check_eq "events: lat_ns = response ts_ns - first request ts_ns" "" "$bad"
 # the same events in tracefs and in the event stream: BPF reads the clock
-# after ftrace recorded the event (same CLOCK_MONOTONIC), within 3 ms
+# after ftrace recorded the event (same CLOCK_MONOTONIC).  Under TCG the
+# first run of freshly JIT-ed code is translated before it gets to the clock
+# read (seen: 3.3 ms on the workload's first event), hence 10 ms; a wrong
+# clock would be off by seconds.
 tr_keyed > $TMP/trkeys.txt
 jq -s -r '.[] | select(.type == "event") |
 	if .event == "consume" then "C/\(.rid)/\(.pasid // 0)/\(.prgi)/\(.addr) \(.ts_ns)"
@@ -72,9 +76,9 @@ jq -s -r '.[] | select(.type == "event") |
 skew=$(awk 'NR == FNR { t[$1] = $2; next }
 	{ if (!($1 in t)) { miss++; next }
 	  d = $2 - t[$1]; n++
-	  if (d < -200000 || d > 3000000) { bad++; if (!w) w = $1 " skew " d " ns" } }
+	  if (d < -200000 || d > 10000000) { bad++; if (!w) w = $1 " skew " d " ns" } }
 	END { printf "%d %d %d %s\n", n, miss + 0, bad + 0, w }' $TMP/trkeys.txt $TMP/bpfkeys.txt)
-check_eq "events: 31 consume/response events found in tracefs, clocks within 3 ms" "31 0 0 " "$skew"
+check_eq "events: 31 consume/response events found in tracefs, clocks within 10 ms" "31 0 0 " "$skew"
 # and group by group, the latencies agree
 jq -s -r '.[] | select(.type == "event" and .event == "response") |
 	"\(.iommu) \(.rid) \(if .pasid == null then 0 else 1 end) \(.pasid // 0) \(.prgi) \(.lat_ns)"' $TMP/ev.json > $TMP/evlat.txt
@@ -82,7 +86,7 @@ bad=$(awk 'NR == FNR { t[$1 " " $2 " " $3 " " $4 " " $5] = $6; next }
 	{ k = $1 " " $2 " " $3 " " $4 " " $5
 	  if (!(k in t)) { print "missing " k; next }
 	  d = t[k] - $6; if (d < 0) d = -d
-	  tol = t[k] * 0.05; if (tol < 2000000) tol = 2000000
+	  tol = t[k] * 0.05; if (tol < 5000000) tol = 5000000	# first-run skew, above
 	  if (d > tol) print k ": tracefs " t[k] " bpf " $6 }' $TMP/lat.txt $TMP/evlat.txt)
 check_eq "events: every response latency agrees with tracefs" "" "$bad"
 
