@@ -16,24 +16,9 @@
 #include "hist.h"
 #include "riommu_top.skel.h"
 #include "riommu_trace.skel.h"
+#include "tap.h"
 
-static int failures, ncpu;
-
-static void check(bool ok, const char *name, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (ok) {
-		printf("ok - %s\n", name);
-		return;
-	}
-	failures++;
-	printf("not ok - %s # ", name);
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	putchar('\n');
-}
+static int ncpu;
 
 #define CHECK_EQ(name, exp, got) do {						\
 	unsigned long long _e = (exp), _g = (got);				\

@@ -14,24 +14,8 @@
 #include "opts.h"
 #include "output.h"
 #include "top_model.h"
+#include "tap.h"
 
-static int failures;
-
-static void check(int ok, const char *name, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (ok) {
-		printf("ok - %s\n", name);
-		return;
-	}
-	failures++;
-	printf("not ok - %s # ", name);
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	putchar('\n');
-}
 
 #define EQ(name, e, g) do { unsigned long long _e = (e), _g = (g); \
 	check(_e == _g, name, "expected %llu, got %llu", _e, _g); } while (0)
