@@ -4,8 +4,9 @@
  *
  * Binds to a spare PCI function (through driver_override, or by ID for QEMU's
  * PRI test function), takes over its DMA, attaches a paging domain with its
- * own fault handler, and registers a page request failure notifier for the
- * function's Requester ID. Page requests for the function (from the device,
+ * own fault handler, registers a page request failure notifier for the
+ * function's Requester ID, and then enables the function as a bus master so
+ * that it can send page requests. Page requests for the function (from the device,
  * or from an IOMMU driver's fault injector) then get a known answer, and the
  * failures the IOMMU core reports can be checked against it.
  *
@@ -392,92 +393,58 @@ static const struct file_operations riommu_test_reset_fops = {
 	.write	= riommu_test_reset_write,
 };
 
-/* Shared by the "notifier" and "attach" switches */
-static ssize_t riommu_test_switch_read(struct file *file, char __user *buf,
-				       size_t count, loff_t *ppos, bool on)
+/* The "notifier" and "attach" switches: read 0/1, write 0 or 1 */
+static int riommu_test_notifier_get(void *data, u64 *val)
 {
-	char s[3] = { on ? '1' : '0', '\n', 0 };
+	struct riommu_test *t = data;
 
-	return simple_read_from_buffer(buf, count, ppos, s, 2);
+	*val = READ_ONCE(t->registered);
+	return 0;
 }
 
-static ssize_t riommu_test_notifier_read(struct file *file, char __user *buf,
-					 size_t count, loff_t *ppos)
+static int riommu_test_notifier_set(void *data, u64 val)
 {
-	struct riommu_test *t = file->private_data;
+	struct riommu_test *t = data;
+	int ret = 0;
 
-	return riommu_test_switch_read(file, buf, count, ppos,
-				       READ_ONCE(t->registered));
-}
-
-static ssize_t riommu_test_notifier_write(struct file *file,
-					  const char __user *buf, size_t count,
-					  loff_t *ppos)
-{
-	struct riommu_test *t = file->private_data;
-	bool on;
-	int ret;
-
-	ret = kstrtobool_from_user(buf, count, &on);
-	if (ret)
-		return ret;
-
+	if (val > 1)
+		return -EINVAL;
 	mutex_lock(&t->ctl_lock);
-	if (on)
+	if (val)
 		ret = riommu_test_register(t);
 	else
 		riommu_test_unregister(t);
 	mutex_unlock(&t->ctl_lock);
+	return ret;
+}
+DEFINE_DEBUGFS_ATTRIBUTE(riommu_test_notifier_fops, riommu_test_notifier_get,
+			 riommu_test_notifier_set, "%llu\n");
 
-	return ret ?: count;
+static int riommu_test_attach_get(void *data, u64 *val)
+{
+	struct riommu_test *t = data;
+
+	*val = READ_ONCE(t->attached);
+	return 0;
 }
 
-static const struct file_operations riommu_test_notifier_fops = {
-	.owner	= THIS_MODULE,
-	.open	= simple_open,
-	.read	= riommu_test_notifier_read,
-	.write	= riommu_test_notifier_write,
-	.llseek	= default_llseek,
-};
-
-static ssize_t riommu_test_attach_read(struct file *file, char __user *buf,
-				       size_t count, loff_t *ppos)
+static int riommu_test_attach_set(void *data, u64 val)
 {
-	struct riommu_test *t = file->private_data;
+	struct riommu_test *t = data;
+	int ret = 0;
 
-	return riommu_test_switch_read(file, buf, count, ppos,
-				       READ_ONCE(t->attached));
-}
-
-static ssize_t riommu_test_attach_write(struct file *file,
-					const char __user *buf, size_t count,
-					loff_t *ppos)
-{
-	struct riommu_test *t = file->private_data;
-	bool on;
-	int ret;
-
-	ret = kstrtobool_from_user(buf, count, &on);
-	if (ret)
-		return ret;
-
+	if (val > 1)
+		return -EINVAL;
 	mutex_lock(&t->ctl_lock);
-	if (on)
+	if (val)
 		ret = riommu_test_attach(t);
 	else
 		riommu_test_detach(t);
 	mutex_unlock(&t->ctl_lock);
-
-	return ret ?: count;
+	return ret;
 }
-
-static const struct file_operations riommu_test_attach_fops = {
-	.owner	= THIS_MODULE,
-	.open	= simple_open,
-	.read	= riommu_test_attach_read,
-	.write	= riommu_test_attach_write,
-	.llseek	= default_llseek,
-};
+DEFINE_DEBUGFS_ATTRIBUTE(riommu_test_attach_fops, riommu_test_attach_get,
+			 riommu_test_attach_set, "%llu\n");
 
 static void riommu_test_debugfs_init(struct riommu_test *t)
 {
@@ -488,9 +455,10 @@ static void riommu_test_debugfs_init(struct riommu_test *t)
 	debugfs_create_file("stats", 0400, d, t, &riommu_test_stats_fops);
 	debugfs_create_file("last", 0400, d, t, &riommu_test_last_fops);
 	debugfs_create_file("reset", 0200, d, t, &riommu_test_reset_fops);
-	debugfs_create_file("notifier", 0600, d, t,
-			    &riommu_test_notifier_fops);
-	debugfs_create_file("attach", 0600, d, t, &riommu_test_attach_fops);
+	debugfs_create_file_unsafe("notifier", 0600, d, t,
+				   &riommu_test_notifier_fops);
+	debugfs_create_file_unsafe("attach", 0600, d, t,
+				   &riommu_test_attach_fops);
 	debugfs_create_x32("rid", 0600, d, &t->rid);
 	debugfs_create_x64("good_start", 0600, d, &t->good_start);
 	debugfs_create_x64("good_size", 0600, d, &t->good_size);
@@ -548,12 +516,28 @@ static int riommu_test_probe(struct pci_dev *pdev,
 	}
 	mutex_unlock(&t->ctl_lock);
 
+	/*
+	 * Only now may the function send page requests: they reach our
+	 * handler. Released by devres after remove().
+	 */
+	ret = pcim_enable_device(pdev);
+	if (ret) {
+		dev_err_probe(dev, ret, "cannot enable the function\n");
+		goto err_detach;
+	}
+	pci_set_master(pdev);
+
 	pci_set_drvdata(pdev, t);
 	riommu_test_debugfs_init(t);
 	dev_info(dev, "rid 0x%x, fault domain %sattached\n", t->rid,
 		 t->attached ? "" : "not ");
 	return 0;
 
+err_detach:
+	mutex_lock(&t->ctl_lock);
+	riommu_test_detach(t);
+	riommu_test_unregister(t);
+	mutex_unlock(&t->ctl_lock);
 err_owner:
 	iommu_device_release_dma_owner(dev);
 err_wq:
@@ -567,6 +551,8 @@ static void riommu_test_remove(struct pci_dev *pdev)
 
 	/* Waits for debugfs users, so nothing below races with them */
 	debugfs_remove_recursive(t->dir);
+	/* No new page requests once the fault domain starts to go */
+	pci_clear_master(pdev);
 
 	mutex_lock(&t->ctl_lock);
 	/* Detach first: the core reports the groups it answers for us */
