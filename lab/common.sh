@@ -17,6 +17,8 @@ stage_end() {
 }
 
 # Hash of files and strings given as arguments, short form for cache keys.
+# Files count by content and path inside the repo, so every clone (and /src
+# in the sid root) finds the same cache entries.
 inputs_hash() {
 	local f
 	for f in "$@"; do
@@ -24,7 +26,7 @@ inputs_hash() {
 			(cd "$f" && find . -type f ! -name '*.o' -print0 | LC_ALL=C sort -z |
 				xargs -0 sha256sum)
 		elif [ -f "$f" ]; then
-			sha256sum "$f"
+			printf '%s  %s\n' "$(sha256sum < "$f" | cut -d' ' -f1)" "${f#"$RIOMMU_TOP"/}"
 		else
 			printf '%s\n' "$f"
 		fi

@@ -20,6 +20,15 @@ if [ -f "$art/Image" ]; then
 	exit 0
 fi
 
+# One build per variant at a time: the source and O= trees are shared.  A
+# second caller waits, then finds the artifact if the inputs were the same.
+exec 9> "$RIOMMU_CACHE/.kernel-build-$variant.lock"
+flock 9
+if [ -f "$art/Image" ]; then
+	echo "$art"
+	exit 0
+fi
+
 tree=$RIOMMU_CACHE/kernel-src-$variant
 out=$RIOMMU_CACHE/kernel-out-$variant
 kmake=(make -s ARCH=riscv LLVM=1 -C "$tree" O="$out")
