@@ -1,6 +1,7 @@
 #!/bin/bash
 # Host side of the lab tier: boot the lab guest for each scenario and run it
-# there.  Scenarios named hw-*.sh need the patched QEMU and its test device.
+# there.  Scenarios named hw-*.sh, and those with a "# lab-qemu-args:" line,
+# run on the patched QEMU with its test device(s).
 #   lab/lab-tests.sh [SCENARIO.sh...]     (default: tests/lab/*-*.sh)
 set -uo pipefail
 . "$(dirname "$0")/common.sh"
@@ -15,8 +16,13 @@ rc=0
 qemu=
 for t in "${all[@]}"; do
 	extra=()
+	# A scenario that needs devices of the patched QEMU says which in a
+	# "# lab-qemu-args: ..." line; hw-* default to one test device.
+	qargs=$(sed -n 's/^# lab-qemu-args: //p' "$t" | head -n 1)
 	case "$(basename "$t")" in
-	hw-*)
+	hw-*) qargs=${RIOMMU_HW_QEMU_ARGS:-${qargs:--device riommu-pri-testdev}} ;;
+	esac
+	if [ -n "$qargs" ]; then
 		if [ -z "$qemu" ]; then
 			qemu=$(lab/sidrun bash qemu/build.sh | tail -n 1) || qemu=
 		fi
@@ -25,9 +31,8 @@ for t in "${all[@]}"; do
 			rc=1
 			continue
 		fi
-		extra=(--qemu "$qemu" --qemu-args "${RIOMMU_HW_QEMU_ARGS:--device riommu-pri-testdev}")
-		;;
-	esac
+		extra=(--qemu "$qemu" --qemu-args "$qargs")
+	fi
 	# One boot per scenario: each starts from a fresh kernel, so leftovers
 	# of one (a removed device, a full queue) cannot change another's answer.
 	lab/guest-run --timeout 900 "${extra[@]}" -- sh tests/lab/run.sh "$t" || rc=1

@@ -1,8 +1,10 @@
 #!/bin/sh
-# riommu-top -j reports a known injected workload (several RIDs and PASIDs,
-# multi-request groups, a failure, a stop marker, a stuck group, a PQ error)
-# with exact counts, agreeing with the driver's pq_stats, and its latency
-# figures agree with tracefs timestamps of the same events.
+# riommu-top -j reports a known workload (two PRI test devices, one with a
+# PASID, multi-request groups, failures; injected unknown RIDs, a stop
+# marker, a stuck group, a PQ error) with exact counts, agreeing with the
+# driver's pq_stats, and its latency figures agree with tracefs timestamps
+# of the same events.
+# lab-qemu-args: -device riommu-pri-testdev -device riommu-pri-testdev
 cd /src || exit 1
 . tests/lab/tools-common.inc
 tools_setup
@@ -29,9 +31,11 @@ check_eq "riommu-top exits 0 on SIGINT" 0 $?
 tools_trace_stop
 check_eq "riommu-top: nothing on stderr" "" "$(cat $TMP/top.err)"
 
-D=$((DEVID))
+d1=$((D1))
+d2=$((D2))
 u1=$((U1))
 u2=$((U2))
+u3=$((U3))
 # sum FIELD RID PASID over the row records ("null" for none)
 sum() {
 	jq -s --arg f "$1" --arg r "$2" --arg p "$3" \
@@ -46,13 +50,15 @@ expect() { # RID PASID "field=value ..."
 	done
 }
 check_eq "top: every record has schema 1" 0 "$(jq -s '[.[] | select(.schema != 1)] | length' $TMP/top.json)"
-expect $D null "requests=6 groups=2 resp_success=1 resp_invalid=1 resp_failure=0 failures=1 lat_count=2 stop_markers=0"
-expect $u1 5 "requests=12 groups=4 resp_invalid=4 lat_count=4 stop_markers=1 unknown_devid=12 failures=0"
-expect $u1 6 "requests=2 groups=2 resp_invalid=2 lat_count=2 unknown_devid=2"
+expect $u3 null "requests=1 groups=1 resp_invalid=1 lat_count=1 unknown_devid=1"
+expect $d1 null "requests=6 groups=2 resp_success=1 resp_invalid=1 resp_failure=0 failures=1 lat_count=2 stop_markers=0 unknown_devid=0"
+expect $d2 5 "requests=12 groups=4 resp_success=0 resp_invalid=4 failures=4 lat_count=4"
+expect $d2 null "requests=2 groups=2 resp_success=2 resp_invalid=0 failures=0 lat_count=2"
+expect $u1 6 "requests=2 groups=2 resp_invalid=2 lat_count=2 stop_markers=1 unknown_devid=2 failures=0"
 expect $u2 null "requests=2 groups=1 lat_count=0 resp_invalid=0"
 check_eq "top: IOMMU row pq_errors" "$PQERR" "$(sum pq_errors null null)"
-check_eq "top: no other requester" "" "$(jq -s -r --arg a $D --arg b $u1 --arg c $u2 \
-	'[.[] | select(.type == "row" and .rid != null and ((.rid | tostring) as $r | [$a, $b, $c] | index($r) | not)) | .rid] | unique | .[]' $TMP/top.json)"
+check_eq "top: no other requester" "" "$(jq -s -r --arg a $d1 --arg b $d2 --arg c $u1 --arg d $u2 --arg e $u3 \
+	'[.[] | select(.type == "row" and .rid != null and ((.rid | tostring) as $r | [$a, $b, $c, $d, $e] | index($r) | not)) | .rid] | unique | .[]' $TMP/top.json)"
 
 # cross-check with the driver's own counters
 c1=$(stat0 consumed)
@@ -70,14 +76,15 @@ check_eq "top: only that group stuck" "$u2/30" \
 
 # latency: tracefs timestamps of the same pq_consume/page_response events
 tr_latencies > $TMP/lat.txt
-check_eq "tracefs: 8 answered groups" 8 "$(wc -l < $TMP/lat.txt)"
+check_eq "tracefs: 11 answered groups" 11 "$(wc -l < $TMP/lat.txt)"
 # per (rid, pasid): sum and max in ns
 trsum() { awk -v d="$1" -v p="$2" '$2 == d && $4 == p { s += $6 } END { printf "%.0f\n", s }' $TMP/lat.txt; }
 trmax() { awk -v d="$1" -v p="$2" '$2 == d && $4 == p && $6 > m { m = $6 } END { printf "%.0f\n", m }' $TMP/lat.txt; }
-near "top rid $D: latency sum agrees with tracefs" "$(trsum $D 0)" "$(sum lat_sum_ns $D null)" 2
-near "top rid $u1 pasid 5: latency sum agrees with tracefs" "$(trsum $u1 5)" "$(sum lat_sum_ns $u1 5)" 4
+near "top rid $d1: latency sum agrees with tracefs" "$(trsum $d1 0)" "$(sum lat_sum_ns $d1 null)" 2
+near "top rid $d2 pasid 5: latency sum agrees with tracefs" "$(trsum $d2 5)" "$(sum lat_sum_ns $d2 5)" 4
+near "top rid $d2: latency sum agrees with tracefs" "$(trsum $d2 0)" "$(sum lat_sum_ns $d2 null)" 2
 near "top rid $u1 pasid 6: latency sum agrees with tracefs" "$(trsum $u1 6)" "$(sum lat_sum_ns $u1 6)" 2
-topmax=$(jq -s --arg r $D '[.[] | select(.type == "row" and (.rid | tostring) == $r) | .lat_max_us] | max * 1000 | floor' $TMP/top.json)
-near "top rid $D: max latency agrees with tracefs" "$(trmax $D 0)" "$topmax"
+topmax=$(jq -s --arg r $d1 '[.[] | select(.type == "row" and (.rid | tostring) == $r) | .lat_max_us] | max * 1000 | floor' $TMP/top.json)
+near "top rid $d1: max latency agrees with tracefs" "$(trmax $d1 0)" "$topmax"
 check_dmesg_clean tools-top
 tap_exit
