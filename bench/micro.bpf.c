@@ -64,4 +64,13 @@ SEC("raw_tp") int m_pcpu_hash(void *ctx)
 	return 0;
 }
 
+/* Counts the clock reads of the programs under test (attached for one pass). */
+__u64 clock_calls;
+
+SEC("fentry/bpf_ktime_get_ns") int m_count_clock(void *ctx)
+{
+	__sync_fetch_and_add(&clock_calls, 1);
+	return 0;
+}
+
 char LICENSE[] SEC("license") = "Dual BSD/GPL";

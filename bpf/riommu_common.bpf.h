@@ -13,6 +13,25 @@
 #define ENODEV 19
 #endif
 
+/*
+ * One body per event, two entry points: tp_btf (BTF-typed context, where the
+ * kernel's BTF describes the tracepoint) and raw_tp (fallback, and the one
+ * BPF_PROG_TEST_RUN can drive).  Both see the tracepoint arguments as the
+ * same array of u64 in TP_PROTO order.  User space loads one of each pair
+ * (riommu_select_attach()); the pair shares the section's event name.
+ */
+#define RIOMMU_TP(event, prog, body)					\
+SEC("tp_btf/" #event)							\
+int prog##_btf(__u64 *ctx)						\
+{									\
+	return body(ctx);						\
+}									\
+SEC("raw_tp/" #event)							\
+int prog(struct bpf_raw_tracepoint_args *ctx)				\
+{									\
+	return body(ctx->args);						\
+}
+
 /* Filters, set by user space before load (RIOMMU_ANY = no filter). */
 const volatile __u32 targ_iommu = RIOMMU_ANY;
 const volatile __u32 targ_rid = RIOMMU_ANY;
@@ -97,25 +116,36 @@ static __always_inline struct riommu_grp *grp_slot(__u32 h, __u32 i, __u32 prgi)
 }
 
 /*
- * Account a request in its group (now == 0: read the clock if needed).
- * Returns 1 when it started a new group, 0 when it joined one, -1 when no
- * probe slot was free (drop counted).
+ * Account a request in its group.  *now: the clock reading of the event, 0
+ * until someone needs it; read here only for a group's first request (the
+ * clock is the costly part of a lifecycle).  Returns 1 when it started a new
+ * group, 0 when it joined one, -1 when no probe slot was free (drop counted).
  */
 static __always_inline int grp_request(__u64 tag, __u32 prgi, __u32 flags,
-				       __u64 addr, __u64 now)
+				       __u64 addr, __u64 *now)
 {
-	__u32 h = riommu_grp_hash(tag), i;
+	__u32 h = riommu_grp_hash(tag), i, free = RIOMMU_GRP_PROBES;
 	struct riommu_grp *g;
+	__u64 t;
 
-	/* join first: an earlier probe may have been freed since we started */
+	/*
+	 * One pass: join the group if it is here, else remember the first
+	 * free slot.  All probes are looked at: a slot before the group's may
+	 * have been freed since the group claimed its own.
+	 */
 	for (i = 0; i < RIOMMU_GRP_PROBES; i++) {
 		g = grp_slot(h, i, prgi);
-		if (g && g->tag == tag) {
+		if (!g)
+			continue;
+		t = g->tag;
+		if (t == tag) {
 			__sync_fetch_and_add(&g->nreq, 1);
 			return 0;
 		}
+		if (!t && free == RIOMMU_GRP_PROBES)
+			free = i;
 	}
-	for (i = 0; i < RIOMMU_GRP_PROBES; i++) {
+	for (i = free; i < RIOMMU_GRP_PROBES; i++) {
 		__u64 old;
 
 		g = grp_slot(h, i, prgi);
@@ -126,8 +156,9 @@ static __always_inline int grp_request(__u64 tag, __u32 prgi, __u32 flags,
 			g->addr = addr;
 			g->flags = flags;
 			__sync_fetch_and_add(&g->nreq, 1);
-			/* the clock is costly: read it only for a group's first request */
-			g->ts = now ? now : bpf_ktime_get_ns();	/* last: readers skip ts == 0 */
+			if (!*now)
+				*now = bpf_ktime_get_ns();
+			g->ts = *now;	/* last: readers skip ts == 0 */
 			return 1;
 		}
 		if (old == tag) {	/* same group claimed it on another CPU */
@@ -178,6 +209,50 @@ static __always_inline void note_rid_iommu(__u32 rid, __u32 iommu)
 		v->rid = rid;
 		v->iommu = iommu + 1;
 	}
+}
+
+/*
+ * Shared start of the pq_consume programs: the filters, the RID's IOMMU
+ * (note_rid: for failure attribution), then the request joins or opens its
+ * group; a stop marker has none.  *now as for grp_request().  Returns
+ * CONSUME_FILTERED, CONSUME_STOP, or grp_request()'s result.
+ */
+enum { CONSUME_FILTERED = -3, CONSUME_STOP = -2 };
+
+static __always_inline int consume_request(const __u64 *args, bool note_rid, __u64 *now)
+{
+	__u32 iommu = args[RA_IOMMU], devid = args[RA_DEVID];
+	__u32 pasid = args[RA_PASID], flags = args[RA_FLAGS];
+	__u32 prgi = args[RA_PRGI];
+
+	if (filtered(iommu, devid, pasid, flags))
+		return CONSUME_FILTERED;
+	if (note_rid)
+		note_rid_iommu(devid, iommu);
+	if (is_stop_marker(flags))
+		return CONSUME_STOP;
+	return grp_request(riommu_grp_tag(iommu, devid, flags & RIOMMU_F_PV, pasid, prgi),
+			   prgi, flags, args[RA_LAST], now);
+}
+
+/*
+ * Shared start of the page_response programs: the filters, then the group
+ * closes at *now (the event's one clock reading, taken here).  Returns false
+ * when filtered out; *lat and *nreq as grp_response() (*lat 0: no request).
+ */
+static __always_inline bool response_group(const __u64 *args, __u64 *now, __u64 *lat,
+					   __u32 *nreq)
+{
+	__u32 iommu = args[RA_IOMMU], devid = args[RA_DEVID];
+	__u32 pasid = args[RA_PASID], flags = args[RA_FLAGS];
+	__u32 prgi = args[RA_PRGI];
+
+	if (filtered(iommu, devid, pasid, flags))
+		return false;
+	*now = bpf_ktime_get_ns();
+	*lat = grp_response(riommu_grp_tag(iommu, devid, flags & RIOMMU_F_PV, pasid, prgi),
+			    prgi, *now, nreq);
+	return true;
 }
 
 static __always_inline __u32 rid_to_iommu(__u32 rid)

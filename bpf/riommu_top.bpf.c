@@ -45,40 +45,33 @@ static __always_inline struct riommu_row *row_get(__u32 iommu, __u32 rid,
 	return bpf_map_lookup_elem(&rows, &idx);
 }
 
-SEC("raw_tp/pq_consume")
-int top_pq_consume(struct bpf_raw_tracepoint_args *ctx)
+static __always_inline int top_consume(const __u64 *args)
 {
-	__u32 iommu = ctx->args[RA_IOMMU], devid = ctx->args[RA_DEVID];
-	__u32 pasid = ctx->args[RA_PASID], flags = ctx->args[RA_FLAGS];
-	__u32 prgi = ctx->args[RA_PRGI];
 	struct riommu_row *r;
-	int started;
+	__u64 now = 0;
+	int ret;
 
-	if (filtered(iommu, devid, pasid, flags))
+	ret = consume_request(args, true, &now);
+	if (ret == CONSUME_FILTERED)
 		return 0;
-	note_rid_iommu(devid, iommu);
-	r = row_get(iommu, devid, pasid, flags);
-	if (is_stop_marker(flags)) {
-		if (r)
-			r->stop_markers++;
+	r = row_get(args[RA_IOMMU], args[RA_DEVID], args[RA_PASID], args[RA_FLAGS]);
+	if (!r)
+		return 0;
+	if (ret == CONSUME_STOP) {
+		r->stop_markers++;
 		return 0;
 	}
-	started = grp_request(riommu_grp_tag(iommu, devid, flags & RIOMMU_F_PV, pasid, prgi),
-			      prgi, flags, ctx->args[RA_LAST], 0);
-	if (r) {
-		r->requests++;
-		if (started > 0)
-			r->groups++;
-	}
+	r->requests++;
+	if (ret > 0)
+		r->groups++;
 	return 0;
 }
 
-SEC("raw_tp/pq_report")
-int top_pq_report(struct bpf_raw_tracepoint_args *ctx)
+static __always_inline int top_report(const __u64 *args)
 {
-	__u32 iommu = ctx->args[RA_IOMMU], devid = ctx->args[RA_DEVID];
-	__u32 pasid = ctx->args[RA_PASID], flags = ctx->args[RA_FLAGS];
-	int ret = (int)ctx->args[RA_LAST];
+	__u32 iommu = args[RA_IOMMU], devid = args[RA_DEVID];
+	__u32 pasid = args[RA_PASID], flags = args[RA_FLAGS];
+	int ret = (int)args[RA_LAST];
 	struct riommu_row *r;
 
 	if (filtered(iommu, devid, pasid, flags))
@@ -98,21 +91,16 @@ int top_pq_report(struct bpf_raw_tracepoint_args *ctx)
 	return 0;
 }
 
-SEC("raw_tp/page_response")
-int top_page_response(struct bpf_raw_tracepoint_args *ctx)
+static __always_inline int top_response(const __u64 *args)
 {
-	__u32 iommu = ctx->args[RA_IOMMU], devid = ctx->args[RA_DEVID];
-	__u32 pasid = ctx->args[RA_PASID], flags = ctx->args[RA_FLAGS];
-	__u32 prgi = ctx->args[RA_PRGI], code = ctx->args[RA_LAST];
+	__u32 code = args[RA_LAST];
 	struct riommu_row *r;
+	__u64 lat, now;
 	__u32 nreq = 0;
-	__u64 lat;
 
-	if (filtered(iommu, devid, pasid, flags))
+	if (!response_group(args, &now, &lat, &nreq))
 		return 0;
-	lat = grp_response(riommu_grp_tag(iommu, devid, flags & RIOMMU_F_PV, pasid, prgi),
-			   prgi, bpf_ktime_get_ns(), &nreq);
-	r = row_get(iommu, devid, pasid, flags);
+	r = row_get(args[RA_IOMMU], args[RA_DEVID], args[RA_PASID], args[RA_FLAGS]);
 	if (!r)
 		return 0;
 	if (code == RIOMMU_PRGR_SUCCESS)
@@ -128,10 +116,9 @@ int top_page_response(struct bpf_raw_tracepoint_args *ctx)
 	return 0;
 }
 
-SEC("raw_tp/pq_error")
-int top_pq_error(struct bpf_raw_tracepoint_args *ctx)
+static __always_inline int top_error(const __u64 *args)
 {
-	__u32 iommu = ctx->args[RE_IOMMU], errors = ctx->args[RE_ERRORS];
+	__u32 iommu = args[RE_IOMMU], errors = args[RE_ERRORS];
 	struct riommu_row *r;
 
 	if (targ_iommu != RIOMMU_ANY && iommu != targ_iommu)
@@ -147,11 +134,10 @@ int top_pq_error(struct bpf_raw_tracepoint_args *ctx)
 	return 0;
 }
 
-SEC("raw_tp/iopf_failure")
-int top_iopf_failure(struct bpf_raw_tracepoint_args *ctx)
+static __always_inline int top_failure(const __u64 *args)
 {
-	__u32 rid = ctx->args[RF_RID], pasid = ctx->args[RF_PASID];
-	__u32 flags = ctx->args[RF_FLAGS] & 1 ? RIOMMU_F_PV : 0;
+	__u32 rid = args[RF_RID], pasid = args[RF_PASID];
+	__u32 flags = args[RF_FLAGS] & 1 ? RIOMMU_F_PV : 0;
 	__u32 iommu = rid_to_iommu(rid);
 	struct riommu_row *r;
 
@@ -162,5 +148,11 @@ int top_iopf_failure(struct bpf_raw_tracepoint_args *ctx)
 		r->failures++;
 	return 0;
 }
+
+RIOMMU_TP(pq_consume, top_pq_consume, top_consume)
+RIOMMU_TP(pq_report, top_pq_report, top_report)
+RIOMMU_TP(page_response, top_page_response, top_response)
+RIOMMU_TP(pq_error, top_pq_error, top_error)
+RIOMMU_TP(iopf_failure, top_iopf_failure, top_failure)
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";

@@ -90,7 +90,7 @@ static __always_inline struct riommu_event *ev_new(__u32 type, __u64 now)
 	return e;
 }
 
-static __always_inline void ev_fill(struct riommu_event *e, __u64 *args)
+static __always_inline void ev_fill(struct riommu_event *e, const __u64 *args)
 {
 	e->iommu = args[RA_IOMMU];
 	e->rid = args[RA_DEVID];
@@ -99,87 +99,70 @@ static __always_inline void ev_fill(struct riommu_event *e, __u64 *args)
 	e->prgi = args[RA_PRGI];
 }
 
-SEC("raw_tp/pq_consume")
-int trace_pq_consume(struct bpf_raw_tracepoint_args *ctx)
+static __always_inline int trace_consume(const __u64 *args)
 {
-	__u32 iommu = ctx->args[RA_IOMMU], devid = ctx->args[RA_DEVID];
-	__u32 pasid = ctx->args[RA_PASID], flags = ctx->args[RA_FLAGS];
-	__u32 prgi = ctx->args[RA_PRGI];
 	struct riommu_event *e;
-	__u64 now;
+	__u64 now = 0;
 
-	if (filtered(iommu, devid, pasid, flags))
+	/* failure events name the IOMMU: only they need the RID's */
+	if (consume_request(args, events_mode, &now) == CONSUME_FILTERED || !events_mode)
 		return 0;
-	now = events_mode ? bpf_ktime_get_ns() : 0;
-	if (events_mode)	/* failure events name the IOMMU */
-		note_rid_iommu(devid, iommu);
-	if (!is_stop_marker(flags))
-		grp_request(riommu_grp_tag(iommu, devid, flags & RIOMMU_F_PV, pasid, prgi),
-			    prgi, flags, ctx->args[RA_LAST], now);
-	if (!events_mode)
-		return 0;
+	if (!now)	/* the group was joined: no reading yet */
+		now = bpf_ktime_get_ns();
 	e = ev_new(RIOMMU_EV_CONSUME, now);
 	if (!e)
 		return 0;
-	ev_fill(e, (__u64 *)ctx->args);
-	e->addr = ctx->args[RA_LAST];
+	ev_fill(e, args);
+	e->addr = args[RA_LAST];
 	bpf_ringbuf_submit(e, 0);
 	return 0;
 }
 
-SEC("raw_tp/pq_report")
-int trace_pq_report(struct bpf_raw_tracepoint_args *ctx)
+static __always_inline int trace_report(const __u64 *args)
 {
 	struct riommu_event *e;
 
-	if (!events_mode || filtered(ctx->args[RA_IOMMU], ctx->args[RA_DEVID],
-				     ctx->args[RA_PASID], ctx->args[RA_FLAGS]))
+	if (!events_mode || filtered(args[RA_IOMMU], args[RA_DEVID], args[RA_PASID],
+				     args[RA_FLAGS]))
 		return 0;
 	e = ev_new(RIOMMU_EV_REPORT, bpf_ktime_get_ns());
 	if (!e)
 		return 0;
-	ev_fill(e, (__u64 *)ctx->args);
-	e->val = (int)ctx->args[RA_LAST];
+	ev_fill(e, args);
+	e->val = (int)args[RA_LAST];
 	bpf_ringbuf_submit(e, 0);
 	return 0;
 }
 
-SEC("raw_tp/page_response")
-int trace_page_response(struct bpf_raw_tracepoint_args *ctx)
+static __always_inline int trace_response(const __u64 *args)
 {
-	__u32 iommu = ctx->args[RA_IOMMU], devid = ctx->args[RA_DEVID];
-	__u32 pasid = ctx->args[RA_PASID], flags = ctx->args[RA_FLAGS];
-	__u32 prgi = ctx->args[RA_PRGI];
 	struct riommu_event *e;
-	__u32 nreq = 0;
 	__u64 lat, now;
+	__u32 nreq = 0;
 
-	if (filtered(iommu, devid, pasid, flags))
+	if (!response_group(args, &now, &lat, &nreq))
 		return 0;
-	now = bpf_ktime_get_ns();
-	lat = grp_response(riommu_grp_tag(iommu, devid, flags & RIOMMU_F_PV, pasid, prgi),
-			   prgi, now, &nreq);
 	if (!events_mode) {
 		if (lat)
-			hist_add(iommu, devid, pasid, flags, lat);
+			hist_add(args[RA_IOMMU], args[RA_DEVID], args[RA_PASID],
+				 args[RA_FLAGS], lat);
 		return 0;
 	}
 	e = ev_new(RIOMMU_EV_RESPONSE, now);
 	if (!e)
 		return 0;
-	ev_fill(e, (__u64 *)ctx->args);
-	e->val = ctx->args[RA_LAST];
+	ev_fill(e, args);
+	e->val = args[RA_LAST];
 	e->lat = lat;
 	e->reason = nreq;
 	bpf_ringbuf_submit(e, 0);
 	return 0;
 }
 
-SEC("raw_tp/pq_error")
-int trace_pq_error(struct bpf_raw_tracepoint_args *ctx)
+static __always_inline int trace_error(const __u64 *args)
 {
 	struct riommu_event *e;
-	__u32 iommu = ctx->args[RE_IOMMU];
+	__u32 iommu = args[RE_IOMMU];
 
 	if (!events_mode || (targ_iommu != RIOMMU_ANY && iommu != targ_iommu))
 		return 0;
@@ -189,20 +172,19 @@ int trace_pq_error(struct bpf_raw_tracepoint_args *ctx)
 	e->iommu = iommu;
 	e->rid = RIOMMU_ANY;
 	e->pasid = RIOMMU_ANY;
-	e->val = ctx->args[RE_ERRORS];
-	e->prgi = ctx->args[RE_HEAD];
-	e->reason = ctx->args[RE_TAIL];
+	e->val = args[RE_ERRORS];
+	e->prgi = args[RE_HEAD];
+	e->reason = args[RE_TAIL];
 	bpf_ringbuf_submit(e, 0);
 	return 0;
 }
 
-SEC("raw_tp/iopf_failure")
-int trace_iopf_failure(struct bpf_raw_tracepoint_args *ctx)
+static __always_inline int trace_failure(const __u64 *args)
 {
-	__u32 rid = ctx->args[RF_RID], pasid = ctx->args[RF_PASID];
-	__u32 flags = ctx->args[RF_FLAGS] & 1 ? RIOMMU_F_PV : 0;
+	__u32 rid = args[RF_RID], pasid = args[RF_PASID];
+	__u32 flags = args[RF_FLAGS] & 1 ? RIOMMU_F_PV : 0;
 	__u32 iommu = rid_to_iommu(rid);
-	struct device *dev = (struct device *)ctx->args[RF_DEV];
+	struct device *dev = (struct device *)args[RF_DEV];
 	struct riommu_event *e;
 	const char *name;
 
@@ -215,11 +197,11 @@ int trace_iopf_failure(struct bpf_raw_tracepoint_args *ctx)
 	e->rid = rid;
 	e->pasid = pasid;
 	e->flags = flags;
-	e->prgi = ctx->args[RF_GRPID];
-	e->addr = ctx->args[RF_ADDR];
-	e->perm = ctx->args[RF_PERM];
-	e->val = ctx->args[RF_CODE];
-	e->reason = ctx->args[RF_REASON];
+	e->prgi = args[RF_GRPID];
+	e->addr = args[RF_ADDR];
+	e->perm = args[RF_PERM];
+	e->val = args[RF_CODE];
+	e->reason = args[RF_REASON];
 	if (dev) {
 		name = BPF_CORE_READ(dev, kobj.name);
 		if (name)
@@ -228,5 +210,11 @@ int trace_iopf_failure(struct bpf_raw_tracepoint_args *ctx)
 	bpf_ringbuf_submit(e, 0);
 	return 0;
 }
+
+RIOMMU_TP(pq_consume, trace_pq_consume, trace_consume)
+RIOMMU_TP(pq_report, trace_pq_report, trace_report)
+RIOMMU_TP(page_response, trace_page_response, trace_response)
+RIOMMU_TP(pq_error, trace_pq_error, trace_error)
+RIOMMU_TP(iopf_failure, trace_iopf_failure, trace_failure)
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";

@@ -124,6 +124,128 @@ int riommu_check_tracepoints(const char *tool, struct riommu_tp *tps, int n)
 	return 0;
 }
 
+const char *const riommu_attach_names[2] = {
+	[RIOMMU_ATTACH_RAW_TP] = "raw_tp",
+	[RIOMMU_ATTACH_TP_BTF] = "tp_btf",
+};
+
+/* Event name of a program in the section "<prefix><event>", else NULL. */
+static const char *prog_event(const struct bpf_program *p, const char *prefix)
+{
+	const char *s = bpf_program__section_name(p);
+	size_t n = strlen(prefix);
+
+	return s && !strncmp(s, prefix, n) ? s + n : NULL;
+}
+
+static struct bpf_program *raw_tp_prog(struct bpf_object *obj, const char *event)
+{
+	struct bpf_program *p;
+	const char *e;
+
+	bpf_object__for_each_program(p, obj) {
+		e = prog_event(p, "raw_tp/");
+		if (e && !strcmp(e, event))
+			return p;
+	}
+	return NULL;
+}
+
+/* tp_btf works when every wanted event has its BTF type and the kernel loads one. */
+static bool tp_btf_usable(struct bpf_object *obj, char *why, size_t len)
+{
+	static const struct bpf_insn ret0[] = {
+		{ .code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = BPF_REG_0 },
+		{ .code = BPF_JMP | BPF_EXIT },
+	};
+	LIBBPF_OPTS(bpf_prog_load_opts, o, .expected_attach_type = BPF_TRACE_RAW_TP);
+	struct btf *btf = btf__load_vmlinux_btf();
+	struct bpf_program *p;
+	char name[128];
+	int id, fd;
+
+	if (!btf) {
+		snprintf(why, len, "the kernel has no BTF");
+		return false;
+	}
+	bpf_object__for_each_program(p, obj) {
+		const char *e = prog_event(p, "raw_tp/");
+
+		if (!e || !bpf_program__autoload(p))
+			continue;
+		snprintf(name, sizeof(name), "btf_trace_%s", e);
+		id = btf__find_by_name_kind(btf, name, BTF_KIND_TYPEDEF);
+		if (id <= 0) {
+			snprintf(why, len, "no %s in the kernel's BTF", name);
+			btf__free(btf);
+			return false;
+		}
+		if (!o.attach_btf_id)
+			o.attach_btf_id = id;
+	}
+	btf__free(btf);
+	if (!o.attach_btf_id) {
+		snprintf(why, len, "no event wanted");
+		return false;
+	}
+	/* the type alone does not say the kernel takes tp_btf programs */
+	fd = bpf_prog_load(BPF_PROG_TYPE_TRACING, NULL, "GPL", ret0, ARRAY_SIZE(ret0), &o);
+	if (fd < 0) {
+		snprintf(why, len, "the kernel refuses tp_btf programs (%s)", strerror(errno));
+		return false;
+	}
+	close(fd);
+	snprintf(why, len, "the kernel's BTF describes the tracepoints");
+	return true;
+}
+
+int riommu_select_attach(const char *tool, struct bpf_object *obj, bool test_run)
+{
+	const char *env = getenv("RIOMMU_ATTACH"), *e;
+	int want = -1, type = RIOMMU_ATTACH_RAW_TP;
+	struct bpf_program *p, *raw;
+	char why[160];
+
+	if (env && *env && strcmp(env, "auto")) {
+		if (!strcmp(env, "raw_tp")) {
+			want = RIOMMU_ATTACH_RAW_TP;
+		} else if (!strcmp(env, "tp_btf")) {
+			want = RIOMMU_ATTACH_TP_BTF;
+		} else {
+			fprintf(stderr, "%s: RIOMMU_ATTACH must be tp_btf, raw_tp or auto, "
+				"not '%s'.\n", tool, env);
+			return -1;
+		}
+	}
+	if (test_run) {
+		snprintf(why, sizeof(why), "BPF_PROG_TEST_RUN drives the programs");
+	} else if (want == RIOMMU_ATTACH_RAW_TP) {
+		snprintf(why, sizeof(why), "RIOMMU_ATTACH=raw_tp");
+	} else if (tp_btf_usable(obj, why, sizeof(why))) {
+		type = RIOMMU_ATTACH_TP_BTF;
+		if (want == RIOMMU_ATTACH_TP_BTF)
+			snprintf(why, sizeof(why), "RIOMMU_ATTACH=tp_btf");
+	} else if (want == RIOMMU_ATTACH_TP_BTF) {
+		fprintf(stderr, "%s: RIOMMU_ATTACH=tp_btf, but %s.\n", tool, why);
+		return -1;
+	}
+	bpf_object__for_each_program(p, obj) {
+		e = prog_event(p, "tp_btf/");
+		if (!e)
+			continue;
+		raw = raw_tp_prog(obj, e);
+		if (type == RIOMMU_ATTACH_TP_BTF && raw) {
+			bpf_program__set_autoload(p, bpf_program__autoload(raw));
+			bpf_program__set_autoload(raw, false);
+		} else {
+			bpf_program__set_autoload(p, false);
+		}
+	}
+	if (riommu_verbose)
+		fprintf(stderr, "%s: attach type %s (%s)\n", tool, riommu_attach_names[type], why);
+	return type;
+}
+
 uint64_t riommu_mono_ns(void)
 {
 	struct timespec ts;

@@ -38,6 +38,23 @@ enum { TP_CONSUME, TP_REPORT, TP_RESPONSE, TP_PQ_ERROR, TP_IOPF_FAILURE };
  */
 int riommu_check_tracepoints(const char *tool, struct riommu_tp *tps, int n);
 
+/*
+ * Each event has two programs in a tool's object, one per attach type, with
+ * the same event after the section prefix ("tp_btf/pq_consume",
+ * "raw_tp/pq_consume").  Pick one type for the whole object and switch the
+ * other programs off; the raw_tp program's autoload says whether the event
+ * is wanted (set those first, call before load).  tp_btf where the kernel's
+ * BTF has btf_trace_<event> for every wanted event and accepts a tp_btf
+ * program, else raw_tp; RIOMMU_ATTACH=tp_btf|raw_tp|auto overrides.
+ * test_run: the programs are driven by BPF_PROG_TEST_RUN, which only raw_tp
+ * supports.  With -v says which type and why.  Returns the type, or -1
+ * after one sentence on stderr.
+ */
+enum riommu_attach { RIOMMU_ATTACH_RAW_TP, RIOMMU_ATTACH_TP_BTF };
+struct bpf_object;
+int riommu_select_attach(const char *tool, struct bpf_object *obj, bool test_run);
+extern const char *const riommu_attach_names[2];
+
 /* CLOCK_MONOTONIC in ns: the clock of bpf_ktime_get_ns(). */
 uint64_t riommu_mono_ns(void);
 double riommu_wall_s(void);

@@ -507,6 +507,10 @@ int main(int argc, char **argv)
 		err = 1;
 		goto cleanup;
 	}
+	if (riommu_select_attach("riommu-top", skel->obj, noattach) < 0) {
+		err = 1;
+		goto cleanup;
+	}
 	err = riommu_top_bpf__load(skel);
 	if (err) {
 		fprintf(stderr, "riommu-top: failed to load the BPF programs: %s "

@@ -654,6 +654,10 @@ int main(int argc, char **argv)
 	else	/* histograms unused: smallest tables */
 		skel->rodata->nhists = riommu_table_size(skel->maps.hist_keys, skel->maps.hists, 1);
 
+	if (riommu_select_attach("riommu-trace", skel->obj, noattach) < 0) {
+		err = 1;
+		goto cleanup;
+	}
 	err = riommu_trace_bpf__load(skel);
 	if (err) {
 		fprintf(stderr, "riommu-trace: failed to load the BPF programs: %s "

@@ -179,6 +179,8 @@ static struct riommu_top_bpf *top_load(const char *what, bool per_pasid, __u32 r
 	s->rodata->targ_rid = rid;
 	if (groups)
 		s->rodata->grp_buckets = riommu_grp_size(s->maps.groups, groups);
+	/* raw_tp: the entry points BPF_PROG_TEST_RUN drives (same bodies as tp_btf) */
+	riommu_select_attach("bpf_test", s->obj, true);
 	err = riommu_top_bpf__load(s);
 	check(!err, what, "load: %s", strerror(-err));
 	if (err) {
@@ -385,6 +387,7 @@ static void test_top_rows_full(void)
 	if (!s)
 		return;
 	s->rodata->nrows = riommu_table_size(s->maps.row_keys, s->maps.rows, 8);
+	riommu_select_attach("bpf_test", s->obj, true);
 	err = riommu_top_bpf__load(s);
 	check(!err, "top: loads with an 8-row table", "load: %s", strerror(-err));
 	if (err)
@@ -442,6 +445,7 @@ static struct riommu_trace_bpf *trace_load(const char *what, bool events, __u32 
 	s->rodata->lin_step = lin;
 	if (ringbuf)
 		bpf_map__set_max_entries(s->maps.events, ringbuf);
+	riommu_select_attach("bpf_test", s->obj, true);
 	err = riommu_trace_bpf__load(s);
 	check(!err, what, "load: %s", strerror(-err));
 	if (err) {
@@ -614,6 +618,93 @@ static void test_trace_ringbuf_full(void)
 	riommu_trace_bpf__destroy(s);
 }
 
+/* Programs of one attach type that will load, and whether each has its twin. */
+static int count_progs(struct bpf_object *obj, const char *prefix, bool loaded, int *twinless)
+{
+	const char *other = strcmp(prefix, "raw_tp/") ? "raw_tp/" : "tp_btf/";
+	struct bpf_program *p, *q;
+	size_t n = strlen(prefix);
+	int c = 0;
+
+	bpf_object__for_each_program(p, obj) {
+		const char *sec = bpf_program__section_name(p);
+		bool twin = false;
+
+		if (strncmp(sec, prefix, n))
+			continue;
+		bpf_object__for_each_program(q, obj) {
+			const char *t = bpf_program__section_name(q);
+
+			if (!strncmp(t, other, strlen(other)) && !strcmp(t + strlen(other), sec + n))
+				twin = true;
+		}
+		if (!twin)
+			(*twinless)++;
+		if (!loaded || bpf_program__autoload(p))
+			c++;
+	}
+	return c;
+}
+
+static int select_with(struct bpf_object *obj, const char *env, bool test_run)
+{
+	int r;
+
+	if (env)
+		setenv("RIOMMU_ATTACH", env, 1);
+	else
+		unsetenv("RIOMMU_ATTACH");
+	r = riommu_select_attach("bpf_test", obj, test_run);
+	unsetenv("RIOMMU_ATTACH");
+	return r;
+}
+
+/*
+ * Attach type selection on this host, whose kernel has no riscv_iommu
+ * tracepoints (so no btf_trace_pq_consume): raw_tp unless forced, tp_btf
+ * refused when forced, one program of each pair loads.
+ */
+static void test_attach_select(void)
+{
+	struct riommu_top_bpf *t = riommu_top_bpf__open();
+	struct riommu_trace_bpf *r = riommu_trace_bpf__open();
+	int twinless = 0;
+
+	if (!t || !r) {
+		check(false, "attach: skeletons open", "open failed");
+		goto out;
+	}
+	CHECK_EQ("attach: top has a tp_btf program per event", 5,
+		 count_progs(t->obj, "tp_btf/", false, &twinless));
+	CHECK_EQ("attach: top has a raw_tp program per event", 5,
+		 count_progs(t->obj, "raw_tp/", false, &twinless));
+	CHECK_EQ("attach: trace has a tp_btf program per event", 5,
+		 count_progs(r->obj, "tp_btf/", false, &twinless));
+	CHECK_EQ("attach: trace has a raw_tp program per event", 5,
+		 count_progs(r->obj, "raw_tp/", false, &twinless));
+	CHECK_EQ("attach: every program has its twin for the same event", 0, twinless);
+
+	CHECK_EQ("attach: RIOMMU_ATTACH=bogus refused", -1, select_with(t->obj, "bogus", false));
+	CHECK_EQ("attach: RIOMMU_ATTACH=tp_btf refused without the BTF types", -1,
+		 select_with(t->obj, "tp_btf", false));
+	CHECK_EQ("attach: test run uses raw_tp even when tp_btf is asked", RIOMMU_ATTACH_RAW_TP,
+		 select_with(t->obj, "tp_btf", true));
+	CHECK_EQ("attach: RIOMMU_ATTACH=raw_tp", RIOMMU_ATTACH_RAW_TP,
+		 select_with(t->obj, "raw_tp", false));
+	/* an event switched off by the tool stays off in the chosen type */
+	bpf_program__set_autoload(r->progs.trace_pq_error, false);
+	CHECK_EQ("attach: auto falls back to raw_tp here", RIOMMU_ATTACH_RAW_TP,
+		 select_with(r->obj, NULL, false));
+	CHECK_EQ("attach: no tp_btf program loads after the fallback", 0,
+		 count_progs(r->obj, "tp_btf/", true, &twinless));
+	CHECK_EQ("attach: the wanted raw_tp programs load", 4,
+		 count_progs(r->obj, "raw_tp/", true, &twinless));
+	check(!riommu_trace_bpf__load(r), "attach: trace loads after the fallback", "load failed");
+out:
+	riommu_top_bpf__destroy(t);
+	riommu_trace_bpf__destroy(r);
+}
+
 int main(void)
 {
 	riommu_setup_libbpf(getenv("V") != NULL);
@@ -627,5 +718,6 @@ int main(void)
 	test_trace_hist();
 	test_trace_events();
 	test_trace_ringbuf_full();
+	test_attach_select();
 	return failures ? 1 : 0;
 }

@@ -53,6 +53,23 @@ for tool in riommu-top riommu-trace; do
 	st=$?
 	check_eq "$tool: attach failure exits 1" 1 "$st"
 	check_eq "$tool: attach failure is one line" 1 "$(printf '%s\n' "$err" | wc -l)"
+	# attach type: -v names it; a forced tp_btf this kernel cannot do is one line
+	err=$(RIOMMU_TRACEFS=$fake $B/$tool -v 1 1 2>&1 >/dev/null)
+	case $err in
+	*"$tool: attach type raw_tp (no btf_trace_pq_consume in the kernel's BTF)"*)
+		pass "$tool -v: says raw_tp and why" ;;
+	*) fail "$tool -v: says raw_tp and why" "$(printf '%s\n' "$err" | grep 'attach type')" ;;
+	esac
+	for v in tp_btf bogus; do
+		err=$(RIOMMU_ATTACH=$v RIOMMU_TRACEFS=$fake $B/$tool 1 1 2>&1 >/dev/null)
+		st=$?
+		check_eq "$tool: RIOMMU_ATTACH=$v refused here, exit 1" 1 "$st"
+		case $err in
+		"$tool: RIOMMU_ATTACH"*) check_eq "$tool: RIOMMU_ATTACH=$v: one line" 1 \
+			"$(printf '%s\n' "$err" | wc -l)" ;;
+		*) fail "$tool: RIOMMU_ATTACH=$v: one line" "got: $err" ;;
+		esac
+	done
 done
 rm -rf "$empty" "$fake"
 
