@@ -2,29 +2,11 @@
 # Host BPF tests: build, load every program on the host kernel, drive the
 # aggregation with BPF_PROG_TEST_RUN (tests/bpf/bpf_test.c), and check that
 # the tools fail with one sentence on a kernel without the riommu tracepoints.
-# Runs inside the sid root as root; re-executes itself there when needed.
-top=$(cd "$(dirname "$0")/../.." && pwd)
-if [ ! -f /.riommu-complete ]; then
-	exec "${SIDRUN:-$top/lab/sidrun}" sh tests/bpf/run.sh "$@"
-fi
-cd "$top" || exit 1
-. tests/lib/tap.sh
+# Runs inside the sid root as root (tests/lib/host-tier.sh takes it there).
+. "$(dirname "$0")/../lib/host-tier.sh"
 
-B=build/host
-if make -s -C tools host >/tmp/riommu-bpf-build.log 2>&1; then
-	pass "bpf: host build (tools, BPF objects, skeletons)"
-else
-	fail "bpf: host build" "see /tmp/riommu-bpf-build.log: $(tail -3 /tmp/riommu-bpf-build.log | tr '\n' ' ')"
-	tap_exit
-	exit 1
-fi
-
-out=$($B/tests/bpf_test)
-st=$?
-printf '%s\n' "$out"
-tap_fail_count=$((tap_fail_count + $(printf '%s\n' "$out" | grep -c '^not ok')))
-[ "$st" -eq 0 ] || [ "$(printf '%s\n' "$out" | grep -c '^not ok')" -gt 0 ] ||
-	fail "bpf: bpf_test exit status" "exit $st without a failing line"
+host_tier_build "bpf: host build (tools, BPF objects, skeletons)"
+host_tier_tap "bpf: bpf_test exit status" $B/tests/bpf_test
 
 # One sentence, non-zero exit, no libbpf noise: host kernel has no tracepoints.
 empty=$(mktemp -d)
@@ -100,9 +82,7 @@ e2e() {
 	kill -INT $pid 2>/dev/null
 	wait $pid
 	check_eq "e2e $name: exits 0 on SIGINT" 0 $?
-	out=$(python3 tests/bpf/e2e.py "$kind" "$tmp/$name.out")
-	printf '%s\n' "$out"
-	tap_fail_count=$((tap_fail_count + $(printf '%s\n' "$out" | grep -c '^not ok')))
+	host_tier_tap "e2e $name: e2e.py exit status" python3 tests/bpf/e2e.py "$kind" "$tmp/$name.out"
 }
 e2e top top top $B/riommu-top -j -P -t 0.5 1
 e2e hist hist trace $B/riommu-trace -j -P -L 1000 1

@@ -1,54 +1,11 @@
 #!/bin/sh
 # Host unit tests of the riommu tools (tests/host/unit.c) and command-line
 # checks (bad options, --help against the man pages).  Prints TAP lines.
-# Runs inside the sid root; re-executes itself there when needed.
-top=$(cd "$(dirname "$0")/../.." && pwd)
-if [ ! -f /.riommu-complete ]; then
-	exec "${SIDRUN:-$top/lab/sidrun}" sh tests/host/run.sh "$@"
-fi
-cd "$top" || exit 1
-. tests/lib/tap.sh
+# Runs inside the sid root (tests/lib/host-tier.sh takes it there).
+. "$(dirname "$0")/../lib/host-tier.sh"
 
-B=build/host
-if make -s -C tools host >/tmp/riommu-host-build.log 2>&1; then
-	pass "host: build"
-else
-	fail "host: build" "see /tmp/riommu-host-build.log: $(tail -3 /tmp/riommu-host-build.log | tr '\n' ' ')"
-	# Lab scenario helpers that do not need a guest: syntax, and the tracefs
-# latency pairing the tools' figures are compared with.
-for f in tests/lab/tools-*.sh; do
-	check_cmd "lab: $(basename "$f") parses" sh -n "$f"
-done
-tmp=$(mktemp -d)
-cat > "$tmp/trace.txt" <<'TRACE'
-# tracer: nop
-   kworker/0:1-12  [000] .....   100.000100: pq_consume: iommu=0 devid=0x8 pasid=0 flags=0x2 prgi=1 addr=0x10000000
-   kworker/0:1-12  [000] .....   100.000200: pq_consume: iommu=0 devid=0x8 pasid=0 flags=0x22 prgi=1 addr=0x10001000
-   kworker/0:1-12  [000] .....   100.000300: pq_report: iommu=0 devid=0x8 pasid=0 flags=0x22 prgi=1 ret=0
-   kworker/0:1-12  [000] .....   100.001100: page_response: iommu=0 devid=0x8 pasid=0 flags=0x0 prgi=1 code=0x0
-   kworker/0:1-12  [000] .....   100.002000: pq_consume: iommu=0 devid=0x30 pasid=5 flags=0x23 prgi=10 addr=0x1000
-   kworker/0:1-12  [000] .....   100.002500: page_response: iommu=0 devid=0x30 pasid=5 flags=0x1 prgi=10 code=0x1
-   kworker/0:1-12  [000] .....   100.003000: page_response: iommu=0 devid=0x38 pasid=0 flags=0x0 prgi=3 code=0x1
-TRACE
-got=$(INJ=/nonexistent TR=/nonexistent sh -c '. tests/lab/tools-common.inc; TMP=$1; tr_latencies' sh "$tmp" | tr '\n' ';')
-check_eq "lab: tracefs pairing of requests and responses" "0 8 0 0 1 1000000;0 48 1 5 10 500000;" "$got"
-got=$(INJ=/nonexistent TR=/nonexistent sh -c '. tests/lab/tools-common.inc; TMP=$1; tr_keyed' sh "$tmp" | sort | tr '\n' ';')
-check_eq "lab: tracefs events keyed like the event stream" \
-	"C/48/5/10/4096 100002000000;C/8/0/1/268435456 100000100000;C/8/0/1/268439552 100000200000;R/48/5/10 100002500000;R/56/0/3 100003000000;R/8/0/1 100001100000;" "$got"
-out=$(sh -c '. tests/lab/tools-common.inc; near a 100000000 104000000; near b 10000000 15000000; near c 0 1900000; near d 0 3000000 2' 2>&1)
-check_eq "lab: near() tolerance (5% or 2 ms per group)" "ok - a|not ok - b # expected about 10000000 ns, got 15000000 ns|ok - c|ok - d|" \
-	"$(printf '%s\n' "$out" | tr '\n' '|')"
-rm -rf "$tmp"
-tap_exit
-	exit 1
-fi
-
-out=$($B/tests/unit)
-st=$?
-printf '%s\n' "$out"
-nfail=$(printf '%s\n' "$out" | grep -c '^not ok')
-tap_fail_count=$((tap_fail_count + nfail))
-[ "$st" -eq 0 ] || [ "$nfail" -gt 0 ] || fail "host: unit exit status" "exit $st"
+host_tier_build "host: build"
+host_tier_tap "host: unit exit status" $B/tests/unit
 
 # Bad options: exit 64 (EX_USAGE) with argp's hint, before any BPF work.
 bad() {
