@@ -1,9 +1,15 @@
 /* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
-/* Option value parsers shared by the tools (all return 0 or -EINVAL). */
+/*
+ * Command-line options: value parsers (all return 0 or -EINVAL) and the
+ * argp child holding the options riommu-top and riommu-trace share.
+ */
 #ifndef RIOMMU_TOOLS_OPTS_H
 #define RIOMMU_TOOLS_OPTS_H
 
+#include <argp.h>
+#include <stdbool.h>
 #include <linux/types.h>
+#include "riommu.h"
 
 /* Decimal or 0x hex, whole string, within [min, max]. */
 int parse_u32(const char *s, __u32 min, __u32 max, __u32 *out);
@@ -14,5 +20,52 @@ int parse_rid(const char *s, __u32 *out);
 /* Comma separated event names -> RIOMMU_EVM() mask. */
 int parse_event_mask(const char *s, __u32 *mask);
 const char *event_name(unsigned type);
+
+/*
+ * For a bad option value: argp_error() with "NAME 'ARG' is not WHAT." (WHAT
+ * from fmt, saying what is expected), which exits with status 64; returns
+ * EINVAL for parsers run with ARGP_NO_EXIT.
+ */
+error_t opt_invalid(const struct argp_state *state, const char *name, const char *arg,
+		    const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+
+/*
+ * Shared options: --rid, --pasid, --iommu, -j, --groups, -v and the
+ * positional [interval [count]].  Their values, as members of a tool's env.
+ */
+#define COMMON_OPTS_MEMBERS						\
+	__u32 rid, pasid, iommu;	/* RIOMMU_ANY: no filter */	\
+	__u32 max_groups;		/* --groups */			\
+	__u64 interval_ns;		/* 0: only at the end */	\
+	long count;			/* intervals, -1: no limit */	\
+	int nargs;			/* positional arguments seen */	\
+	bool json, verbose
+
+struct common_opts {
+	COMMON_OPTS_MEMBERS;
+};
+
+/*
+ * The members in a tool's env twice over: by name (env.rid) for the tool's
+ * code, and as the struct common_opts NAME that common_argp fills.
+ */
+#define COMMON_OPTS_GROUP(name)						\
+	union {								\
+		struct { COMMON_OPTS_MEMBERS; };			\
+		struct common_opts name;				\
+	}
+
+/* Defaults; the tools differ only in the interval. */
+#define COMMON_OPTS_INIT(interval) {					\
+	.rid = RIOMMU_ANY, .pasid = RIOMMU_ANY, .iommu = RIOMMU_ANY,	\
+	.max_groups = 32768, .interval_ns = (interval), .count = -1,	\
+}
+
+/*
+ * The argp child parsing them.  The parent points it at its values in
+ * ARGP_KEY_INIT: state->child_inputs[0] = &env.common.  A bad value ends
+ * the program with exit status 64 and one sentence naming the option.
+ */
+extern const struct argp common_argp;
 
 #endif

@@ -18,26 +18,20 @@
 #include "top_model.h"
 #include "riommu_top.skel.h"
 
-enum { OPT_RID = 0x100, OPT_PASID, OPT_IOMMU, OPT_CSV, OPT_NOCLEAR, OPT_GROUPS, OPT_MAXROWS };
+enum { OPT_CSV = 0x100, OPT_NOCLEAR, OPT_MAXROWS };
 
 static struct env {
-	__u64 interval_ns;
-	long count;
+	COMMON_OPTS_GROUP(common);
 	int rows;
 	enum top_sort sort;
-	bool noclear, per_pasid, json, csv, verbose;
-	__u32 rid, pasid, iommu;
+	bool noclear, per_pasid, csv;
 	__u64 timeout_ns;
-	__u32 max_groups, max_rows;
-	int nargs;
+	__u32 max_rows;
 } env = {
-	.interval_ns = 1000000000ULL,
-	.count = -1,
+	.common = COMMON_OPTS_INIT(1000000000ULL),
 	.rows = 20,
 	.sort = SORT_REQ,
-	.rid = RIOMMU_ANY, .pasid = RIOMMU_ANY, .iommu = RIOMMU_ANY,
 	.timeout_ns = 1000000000ULL,
-	.max_groups = 32768,
 	.max_rows = 1024,
 };
 
@@ -61,16 +55,9 @@ static const struct argp_option opts[] = {
 	  "Sort by req, grp, inflight, age, avg, p50, p99, max, fail, inv or rid (default req)", 0 },
 	{ "per-pasid", 'P', NULL, 0, "One row per PASID", 0 },
 	{ "noclear", OPT_NOCLEAR, NULL, 0, "Do not clear the screen between intervals", 0 },
-	{ "rid", OPT_RID, "RID", 0, "Only this requester ID (number or bus:dev.fn)", 0 },
-	{ "pasid", OPT_PASID, "PASID", 0, "Only requests with this PASID", 0 },
-	{ "iommu", OPT_IOMMU, "N", 0, "Only IOMMU instance N", 0 },
 	{ "timeout", 't', "SEC", 0, "Report groups without a response after SEC seconds as stuck (default 1)", 0 },
-	{ "json", 'j', NULL, 0, "Print NDJSON records instead of a table", 0 },
 	{ "csv", OPT_CSV, NULL, 0, "Print CSV records (one per row per interval)", 0 },
-	{ "groups", OPT_GROUPS, "N", 0, "In-flight group table slots, rounded up to 512 x a power of two (default 32768)", 0 },
 	{ "max-rows", OPT_MAXROWS, "N", 0, "Size of the statistics table, rounded up to a power of two (default 1024)", 0 },
-	{ "verbose", 'v', NULL, 0, "Show libbpf debug messages", 0 },
-	{ NULL, 'h', NULL, OPTION_HIDDEN, "Show the full help", 0 },
 	{},
 };
 
@@ -79,17 +66,18 @@ static error_t parse_arg(int key, char *arg, struct argp_state *state)
 	__u32 v;
 
 	switch (key) {
-	case 'h':
-		argp_state_help(state, stdout, ARGP_HELP_STD_HELP);
+	case ARGP_KEY_INIT:
+		state->child_inputs[0] = &env.common;
 		break;
 	case 'r':
 		if (parse_u32(arg, 1, 100000, &v))
-			argp_error(state, "invalid number of rows: %s", arg);
+			return opt_invalid(state, "--rows", arg, "a number of rows (1 to 100000)");
 		env.rows = v;
 		break;
 	case 's':
 		if (top_sort_parse(arg, &env.sort))
-			argp_error(state, "invalid sort key: %s", arg);
+			return opt_invalid(state, "--sort", arg,
+					   "a sort key (req, grp, inflight, age, avg, p50, p99, max, fail, inv or rid)");
 		break;
 	case 'P':
 		env.per_pasid = true;
@@ -97,55 +85,24 @@ static error_t parse_arg(int key, char *arg, struct argp_state *state)
 	case OPT_NOCLEAR:
 		env.noclear = true;
 		break;
-	case OPT_RID:
-		if (parse_rid(arg, &env.rid))
-			argp_error(state, "invalid RID: %s", arg);
-		break;
-	case OPT_PASID:
-		if (parse_u32(arg, 0, 0xfffff, &env.pasid))
-			argp_error(state, "invalid PASID: %s", arg);
-		break;
-	case OPT_IOMMU:
-		if (parse_u32(arg, 0, 0xfffffff, &env.iommu))
-			argp_error(state, "invalid IOMMU: %s", arg);
-		break;
 	case 't':
 		if (parse_seconds(arg, 86400, &env.timeout_ns))
-			argp_error(state, "invalid timeout: %s", arg);
-		break;
-	case 'j':
-		env.json = true;
+			return opt_invalid(state, "--timeout", arg,
+					   "a number of seconds (above 0, at most 86400, fractions allowed)");
 		break;
 	case OPT_CSV:
 		env.csv = true;
 		break;
-	case OPT_GROUPS:
-		if (parse_u32(arg, 1, 1 << 22, &env.max_groups))
-			argp_error(state, "invalid group table size: %s", arg);
-		break;
 	case OPT_MAXROWS:
 		if (parse_u32(arg, 1, 1 << 16, &env.max_rows))
-			argp_error(state, "invalid statistics table size: %s", arg);
-		break;
-	case 'v':
-		env.verbose = true;
-		break;
-	case ARGP_KEY_ARG:
-		if (env.nargs == 0) {
-			if (parse_seconds(arg, 86400, &env.interval_ns))
-				argp_error(state, "invalid interval: %s", arg);
-		} else if (env.nargs == 1) {
-			if (parse_u32(arg, 1, 0x7fffffff, &v))
-				argp_error(state, "invalid count: %s", arg);
-			env.count = v;
-		} else {
-			argp_error(state, "unrecognized positional argument: %s", arg);
-		}
-		env.nargs++;
+			return opt_invalid(state, "--max-rows", arg,
+					   "a statistics table size (1 to 65536)");
 		break;
 	case ARGP_KEY_END:
-		if (env.json && env.csv)
-			argp_error(state, "-j and --csv are exclusive");
+		if (env.json && env.csv) {
+			argp_error(state, "-j and --csv cannot be used together.");
+			return EINVAL;
+		}
 		break;
 	default:
 		return ARGP_ERR_UNKNOWN;
@@ -463,7 +420,8 @@ static void print_interval(struct riommu_top_bpf *skel, double iv, const __u64 *
 
 int main(int argc, char **argv)
 {
-	static const struct argp argp = { opts, parse_arg, "[interval [count]]", doc };
+	static const struct argp_child children[] = { { &common_argp, 0, NULL, 0 }, {} };
+	static const struct argp argp = { opts, parse_arg, "[interval [count]]", doc, children };
 	struct riommu_tp tps[ARRAY_SIZE(riommu_tps)];
 	struct riommu_top_bpf *skel = NULL;
 	__u64 drops[RIOMMU_DROP_MAX], last, next;

@@ -18,28 +18,19 @@
 #include "output.h"
 #include "riommu_trace.skel.h"
 
-enum { OPT_RID = 0x100, OPT_PASID, OPT_IOMMU, OPT_GROUPS };
-
 #define ALL_EVENTS (RIOMMU_EVM(RIOMMU_EV_CONSUME) | RIOMMU_EVM(RIOMMU_EV_REPORT) | \
 		    RIOMMU_EVM(RIOMMU_EV_RESPONSE) | RIOMMU_EVM(RIOMMU_EV_FAILURE) | \
 		    RIOMMU_EVM(RIOMMU_EV_PQ_ERROR))
 
 static struct env {
-	__u64 interval_ns;
-	long count;
-	bool per_rid, per_pasid, ms, cumulative, events, failures, json, verbose;
+	COMMON_OPTS_GROUP(common);
+	bool per_rid, per_pasid, ms, cumulative, events, failures;
 	__u32 lin_step;
 	__u32 ev_mask;
-	__u32 rid, pasid, iommu;
 	__u64 duration_ns;
-	__u32 max_groups;
-	int nargs;
 } env = {
-	.interval_ns = 0,
-	.count = -1,
+	.common = COMMON_OPTS_INIT(0),
 	.ev_mask = ALL_EVENTS,
-	.rid = RIOMMU_ANY, .pasid = RIOMMU_ANY, .iommu = RIOMMU_ANY,
-	.max_groups = 32768,
 };
 
 const char *argp_program_version = "riommu-trace 1.0";
@@ -71,23 +62,14 @@ static const struct argp_option opts[] = {
 	{ "types", 't', "LIST", 0,
 	  "Events for -e: comma list of consume, report, response, failure, error, all", 0 },
 	{ "duration", 'd', "SEC", 0, "Stop after SEC seconds (-e, -f)", 0 },
-	{ "rid", OPT_RID, "RID", 0, "Only this requester ID (number or bus:dev.fn)", 0 },
-	{ "pasid", OPT_PASID, "PASID", 0, "Only requests with this PASID", 0 },
-	{ "iommu", OPT_IOMMU, "N", 0, "Only IOMMU instance N", 0 },
-	{ "json", 'j', NULL, 0, "Print NDJSON records", 0 },
-	{ "groups", OPT_GROUPS, "N", 0, "In-flight group table slots, rounded up to 512 x a power of two (default 32768)", 0 },
-	{ "verbose", 'v', NULL, 0, "Show libbpf debug messages", 0 },
-	{ NULL, 'h', NULL, OPTION_HIDDEN, "Show the full help", 0 },
 	{},
 };
 
 static error_t parse_arg(int key, char *arg, struct argp_state *state)
 {
-	__u32 v;
-
 	switch (key) {
-	case 'h':
-		argp_state_help(state, stdout, ARGP_HELP_STD_HELP);
+	case ARGP_KEY_INIT:
+		state->child_inputs[0] = &env.common;
 		break;
 	case 'D':
 		env.per_rid = true;
@@ -100,7 +82,7 @@ static error_t parse_arg(int key, char *arg, struct argp_state *state)
 		break;
 	case 'L':
 		if (parse_u32(arg, 1, 1000000, &env.lin_step))
-			argp_error(state, "invalid linear bucket width: %s", arg);
+			return opt_invalid(state, "--linear", arg, "a bucket width (1 to 1000000)");
 		break;
 	case 'c':
 		env.cumulative = true;
@@ -113,54 +95,27 @@ static error_t parse_arg(int key, char *arg, struct argp_state *state)
 		break;
 	case 't':
 		if (parse_event_mask(arg, &env.ev_mask))
-			argp_error(state, "invalid event list: %s", arg);
+			return opt_invalid(state, "--types", arg,
+					   "an event list (comma list of consume, report, response, failure, error, all)");
 		break;
 	case 'd':
 		if (parse_seconds(arg, 31536000, &env.duration_ns))
-			argp_error(state, "invalid duration: %s", arg);
-		break;
-	case OPT_RID:
-		if (parse_rid(arg, &env.rid))
-			argp_error(state, "invalid RID: %s", arg);
-		break;
-	case OPT_PASID:
-		if (parse_u32(arg, 0, 0xfffff, &env.pasid))
-			argp_error(state, "invalid PASID: %s", arg);
-		break;
-	case OPT_IOMMU:
-		if (parse_u32(arg, 0, 0xfffffff, &env.iommu))
-			argp_error(state, "invalid IOMMU: %s", arg);
-		break;
-	case 'j':
-		env.json = true;
-		break;
-	case OPT_GROUPS:
-		if (parse_u32(arg, 1, 1 << 22, &env.max_groups))
-			argp_error(state, "invalid group table size: %s", arg);
-		break;
-	case 'v':
-		env.verbose = true;
-		break;
-	case ARGP_KEY_ARG:
-		if (env.nargs == 0) {
-			if (parse_seconds(arg, 86400, &env.interval_ns))
-				argp_error(state, "invalid interval: %s", arg);
-		} else if (env.nargs == 1) {
-			if (parse_u32(arg, 1, 0x7fffffff, &v))
-				argp_error(state, "invalid count: %s", arg);
-			env.count = v;
-		} else {
-			argp_error(state, "unrecognized positional argument: %s", arg);
-		}
-		env.nargs++;
+			return opt_invalid(state, "--duration", arg,
+					   "a number of seconds (above 0, at most 31536000, fractions allowed)");
 		break;
 	case ARGP_KEY_END:
-		if (env.events && env.failures)
-			argp_error(state, "-e and -f are exclusive");
-		if ((env.events || env.failures) && env.nargs)
-			argp_error(state, "interval and count apply to histograms; use -d with -e/-f");
-		if (!(env.events || env.failures) && env.duration_ns)
-			argp_error(state, "-d applies to -e/-f; use interval and count for histograms");
+		if (env.events && env.failures) {
+			argp_error(state, "-e and -f cannot be used together.");
+			return EINVAL;
+		}
+		if ((env.events || env.failures) && env.nargs) {
+			argp_error(state, "interval and count apply to histograms; use -d with -e or -f.");
+			return EINVAL;
+		}
+		if (!(env.events || env.failures) && env.duration_ns) {
+			argp_error(state, "-d applies to -e or -f; use interval and count for histograms.");
+			return EINVAL;
+		}
 		if (env.failures)
 			env.ev_mask = RIOMMU_EVM(RIOMMU_EV_FAILURE);
 		break;
@@ -601,7 +556,8 @@ static int run_events(struct riommu_trace_bpf *skel)
 
 int main(int argc, char **argv)
 {
-	static const struct argp argp = { opts, parse_arg, "[interval [count]]", doc };
+	static const struct argp_child children[] = { { &common_argp, 0, NULL, 0 }, {} };
+	static const struct argp argp = { opts, parse_arg, "[interval [count]]", doc, children };
 	struct riommu_tp tps[ARRAY_SIZE(riommu_tps)];
 	struct riommu_trace_bpf *skel = NULL;
 	bool ev = false;

@@ -7,37 +7,50 @@
 host_tier_build "host: build"
 host_tier_tap "host: unit exit status" $B/tests/unit
 
-# Bad options: exit 64 (EX_USAGE) with argp's hint, before any BPF work.
+# bad TOOL ARGS...: a bad option exits 64 (EX_USAGE) before any BPF work,
+# with two lines: one sentence saying why, then argp's hint.
 bad() {
 	tool=$1
 	shift
 	err=$($B/$tool "$@" 2>&1 >/dev/null)
 	st=$?
-	case "$st:$err" in
-	64:*"Try \`$tool --help'"*) pass "$tool: rejects $*" ;;
+	case "$st:$(printf '%s\n' "$err" | wc -l):$err" in
+	64:2:*"Try \`$tool --help'"*) pass "$tool: rejects $*" ;;
 	*) fail "$tool: rejects $*" "exit $st: $err" ;;
 	esac
 }
+# bad_says TOOL SENTENCE ARGS...: bad(), and the sentence is SENTENCE.
+# tests/host/unit.c checks the shared options' sentences; here the tools'
+# own ones and that both tools take the shared ones.
+bad_says() {
+	tool=$1 sentence=$2
+	shift 2
+	bad "$tool" "$@"
+	check_eq "$tool: says why it rejects $*" "$tool: $sentence" "$(printf '%s\n' "$err" | head -1)"
+}
 bad riommu-top -x
-bad riommu-top -r 0
+bad_says riommu-top "--rows '0' is not a number of rows (1 to 100000)." -r 0
 bad riommu-top -r abc
-bad riommu-top -s bogus
+bad_says riommu-top "--sort 'bogus' is not a sort key (req, grp, inflight, age, avg, p50, p99, max, fail, inv or rid)." -s bogus
 bad riommu-top --rid 0x1000000
-bad riommu-top --rid 1:2
+bad_says riommu-top "--rid '1:2' is not a requester ID (a number up to 0xffffff, or bus:dev.fn such as 00:01.0)." --rid 1:2
 bad riommu-top --pasid 0x100000
 bad riommu-top --iommu -1
-bad riommu-top -t 0
+bad_says riommu-top "--timeout '0' is not a number of seconds (above 0, at most 86400, fractions allowed)." -t 0
 bad riommu-top 0
 bad riommu-top 1 0
 bad riommu-top 1 2 3
-bad riommu-top -j --csv
-bad riommu-trace -L 0
-bad riommu-trace -t bogus
-bad riommu-trace -e -f
-bad riommu-trace -e 1
-bad riommu-trace -d 5
+bad_says riommu-top "-j and --csv cannot be used together." -j --csv
+bad_says riommu-top "--max-rows '0' is not a statistics table size (1 to 65536)." --max-rows 0
+bad_says riommu-trace "--linear '0' is not a bucket width (1 to 1000000)." -L 0
+bad_says riommu-trace "--types 'bogus' is not an event list (comma list of consume, report, response, failure, error, all)." -t bogus
+bad_says riommu-trace "-e and -f cannot be used together." -e -f
+bad_says riommu-trace "interval and count apply to histograms; use -d with -e or -f." -e 1
+bad_says riommu-trace "-d applies to -e or -f; use interval and count for histograms." -d 5
+bad_says riommu-trace "--duration '0' is not a number of seconds (above 0, at most 31536000, fractions allowed)." -e -d 0
 bad riommu-trace --rid xyz
-bad riommu-trace 1 x
+bad_says riommu-trace "count 'x' is not a number of intervals (1 to 2147483647)." 1 x
+bad_says riommu-trace "--groups '0' is not a group table size (1 to 4194304)." --groups 0
 
 for tool in riommu-top riommu-trace; do
 	out=$($B/$tool --help 2>&1)

@@ -2,13 +2,18 @@
 /*
  * Unit tests of the riommu tools' user-space code: histogram slots,
  * percentiles, row deltas and sorting, table, JSON and CSV output, option
- * value parsers.  Prints TAP lines (ok - / not ok - NAME # why).
+ * value parsers and the shared argp options.  Prints TAP lines
+ * (ok - / not ok - NAME # why).
  */
+#include <argp.h>
+#include <errno.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
+#include <sys/wait.h>
 #include "common.h"
 #include "hist.h"
 #include "opts.h"
@@ -332,6 +337,169 @@ static void test_opts(void)
 	STREQ("event_name: failure", "failure", event_name(RIOMMU_EV_FAILURE));
 }
 
+/* A parent like the tools': no options of its own, common_argp as its child. */
+static struct common_opts copts;
+static bool give_input = true;
+
+static error_t parent_parse(int key, char *arg, struct argp_state *state)
+{
+	if (key != ARGP_KEY_INIT)
+		return ARGP_ERR_UNKNOWN;
+	if (give_input)
+		state->child_inputs[0] = &copts;
+	return 0;
+}
+
+static const struct argp_child children[] = { { &common_argp, 0, NULL, 0 }, {} };
+static const struct argp parent_argp = { NULL, parent_parse, "[interval [count]]", NULL, children };
+
+struct parse_run {
+	int status;		/* exit status, -1 if it did not exit */
+	char out[8192];
+	char err[1024];		/* stderr, cut to its first line */
+	int err_lines;
+};
+
+static void read_all(int fd, char *buf, size_t n)
+{
+	size_t o = 0;
+	ssize_t r;
+
+	while (o < n - 1 && (r = read(fd, buf + o, n - 1 - o)) > 0)
+		o += r;
+	buf[o] = 0;
+	while (read(fd, &(char){ 0 }, 1) > 0)
+		;
+}
+
+/*
+ * Parse "riommu-top ARGS..." in a child process, since bad options exit:
+ * exit status, stdout (the parsed values on success) and stderr.
+ */
+static void parse_run(struct parse_run *r, const char *args)
+{
+	int out[2], err[2], st;
+	pid_t pid;
+	char *nl;
+
+	memset(r, 0, sizeof(*r));
+	r->status = -1;
+	fflush(stdout);	/* else the child's exit() prints our TAP lines again */
+	if (pipe(out) || pipe(err))
+		return;
+	pid = fork();
+	if (pid == 0) {
+		char line[256], *argv[16] = { "riommu-top" }, *save = NULL, *tok;
+		int argc = 1;
+
+		dup2(out[1], 1);
+		dup2(err[1], 2);
+		close(out[0]);
+		close(err[0]);
+		snprintf(line, sizeof(line), "%s", args);
+		for (tok = strtok_r(line, " ", &save); tok && argc < 15; tok = strtok_r(NULL, " ", &save))
+			argv[argc++] = tok;
+		copts = (struct common_opts)COMMON_OPTS_INIT(1000000000ULL);
+		if (argp_parse(&parent_argp, argc, argv, 0, NULL, NULL))
+			exit(2);
+		printf("rid=%x pasid=%x iommu=%x groups=%u interval=%llu count=%ld nargs=%d json=%d verbose=%d",
+		       copts.rid, copts.pasid, copts.iommu, copts.max_groups,
+		       (unsigned long long)copts.interval_ns, copts.count, copts.nargs,
+		       copts.json, copts.verbose);
+		exit(0);
+	}
+	close(out[1]);
+	close(err[1]);
+	if (pid > 0) {
+		read_all(out[0], r->out, sizeof(r->out));
+		read_all(err[0], r->err, sizeof(r->err));
+		for (nl = r->err; (nl = strchr(nl, '\n')); nl++)
+			r->err_lines++;
+		nl = strchr(r->err, '\n');
+		if (nl)
+			*nl = 0;
+		if (waitpid(pid, &st, 0) == pid && WIFEXITED(st))
+			r->status = WEXITSTATUS(st);
+	}
+	close(out[0]);
+	close(err[0]);
+}
+
+/* Parses: exit 0, nothing on stderr, the values expected. */
+static void parse_ok(const char *args, const char *want)
+{
+	struct parse_run r;
+	char name[128];
+
+	parse_run(&r, args);
+	snprintf(name, sizeof(name), "common options: '%s' parses", args);
+	check(r.status == 0 && !r.err_lines && !strcmp(r.out, want), name,
+	      "exit %d, stderr '%s', got '%s', expected '%s'", r.status, r.err, r.out, want);
+}
+
+/* Rejected: exit 64 (EX_USAGE), the sentence, then argp's --help hint. */
+static void parse_bad(const char *args, const char *sentence)
+{
+	struct parse_run r;
+	char name[160];
+
+	parse_run(&r, args);
+	snprintf(name, sizeof(name), "common options: '%s' exits 64", args);
+	check(r.status == 64, name, "exit %d", r.status);
+	snprintf(name, sizeof(name), "common options: '%s' says why in one line", args);
+	check(!strcmp(r.err, sentence) && r.err_lines == 2, name,
+	      "expected '%s' and a hint line, got '%s' (%d lines)", sentence, r.err, r.err_lines);
+}
+
+static void test_common_argp(void)
+{
+	char *argv[] = { "riommu-top", "--rid", "xyz", NULL };
+	struct parse_run r;
+
+	parse_ok("", "rid=ffffffff pasid=ffffffff iommu=ffffffff groups=32768 interval=1000000000 "
+		 "count=-1 nargs=0 json=0 verbose=0");
+	parse_ok("--rid 00:01.0 --pasid 0x10 --iommu 2 -j -v --groups 1024 0.25 3",
+		 "rid=8 pasid=10 iommu=2 groups=1024 interval=250000000 count=3 nargs=2 json=1 verbose=1");
+	parse_ok("5 --rid=0x30 -jv", "rid=30 pasid=ffffffff iommu=ffffffff groups=32768 "
+		 "interval=5000000000 count=-1 nargs=1 json=1 verbose=1");
+	parse_ok("--pasid 0xfffff --rid 0xffffff --iommu 0 1 2147483647",
+		 "rid=ffffff pasid=fffff iommu=0 groups=32768 interval=1000000000 count=2147483647 "
+		 "nargs=2 json=0 verbose=0");
+
+	parse_bad("--rid 1:2", "riommu-top: --rid '1:2' is not a requester ID "
+		  "(a number up to 0xffffff, or bus:dev.fn such as 00:01.0).");
+	parse_bad("--rid 0x1000000", "riommu-top: --rid '0x1000000' is not a requester ID "
+		  "(a number up to 0xffffff, or bus:dev.fn such as 00:01.0).");
+	parse_bad("--pasid 0x100000", "riommu-top: --pasid '0x100000' is not a PASID (0 to 0xfffff).");
+	parse_bad("--iommu -1", "riommu-top: --iommu '-1' is not an IOMMU instance number (0 to 268435455).");
+	parse_bad("--groups 0", "riommu-top: --groups '0' is not a group table size (1 to 4194304).");
+	parse_bad("0", "riommu-top: interval '0' is not a number of seconds "
+		  "(above 0, at most 86400, fractions allowed).");
+	parse_bad("1s", "riommu-top: interval '1s' is not a number of seconds "
+		  "(above 0, at most 86400, fractions allowed).");
+	parse_bad("1 0", "riommu-top: count '0' is not a number of intervals (1 to 2147483647).");
+	parse_bad("1 -2", "riommu-top: invalid option -- '2'");
+	parse_bad("1 2 3", "riommu-top: unexpected argument '3': only [interval [count]] may follow the options.");
+	parse_bad("-x", "riommu-top: invalid option -- 'x'");
+	parse_bad("--bogus", "riommu-top: unrecognized option '--bogus'");
+	parse_bad("--rid", "riommu-top: option '--rid' requires an argument");
+
+	parse_run(&r, "-h");
+	check(r.status == 0 && strstr(r.out, "Usage: riommu-top [OPTION...] [interval [count]]") &&
+	      strstr(r.out, "--rid=RID") && strstr(r.out, "-j, --json"),
+	      "common options: -h prints the help with the shared options", "exit %d: %s", r.status, r.out);
+
+	/* without exiting, a bad value is an error return */
+	copts = (struct common_opts)COMMON_OPTS_INIT(0);
+	EQ("common options: bad value returns EINVAL under ARGP_NO_EXIT", EINVAL,
+	   argp_parse(&parent_argp, 3, argv, ARGP_NO_EXIT | ARGP_NO_ERRS, NULL, NULL));
+	EQ("common options: bad value leaves the default", RIOMMU_ANY, copts.rid);
+	give_input = false;
+	EQ("common options: a parent that forgets child_inputs gets EINVAL", EINVAL,
+	   argp_parse(&parent_argp, 1, argv, ARGP_NO_EXIT | ARGP_NO_ERRS, NULL, NULL));
+	give_input = true;
+}
+
 static void test_names(void)
 {
 	char b[8];
@@ -355,6 +523,7 @@ int main(void)
 	test_top_model();
 	test_output();
 	test_opts();
+	test_common_argp();
 	test_names();
 	return failures ? 1 : 0;
 }
