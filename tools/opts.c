@@ -125,7 +125,7 @@ static const struct argp_option common_options[] = {
 	{ "json", 'j', NULL, 0, "Print NDJSON records, one JSON object per line", 0 },
 	{ "groups", OPT_GROUPS, "N", 0,
 	  "In-flight group table slots, rounded up to 512 x a power of two (default 32768)", 0 },
-	{ "verbose", 'v', NULL, 0, "Show libbpf debug messages", 0 },
+	{ "verbose", 'v', NULL, 0, "Show libbpf debug messages and the attach type used", 0 },
 	{ NULL, 'h', NULL, OPTION_HIDDEN, "Show the full help", 0 },
 	{},
 };
