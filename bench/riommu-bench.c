@@ -315,7 +315,7 @@ int main(int argc, char **argv)
 	drain(end);
 	if (prgis > 8) {
 		/* the same with the groups on 8 PRG indexes: the tables stay in cache */
-		long save = prgis, nh = n < 50000 ? n : 50000;
+		long save = prgis, nh = n / 2 < CHUNKS ? CHUNKS : n / 2;
 
 		prgis = 8;
 		lifecycles(0, inflight + warm);
