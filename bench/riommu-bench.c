@@ -227,7 +227,8 @@ int main(int argc, char **argv)
 		case 'g': inflight = atol(optarg); break;
 		case 'p': prgis = atol(optarg); break;
 		default:
-			fprintf(stderr, "usage: riommu-bench [-n N] [-r REQS] [-g INFLIGHT] [-p PRGIS]\n");
+			fprintf(stderr, "usage: riommu-bench [-n N] [-r REQS] [-g INFLIGHT] "
+				"[-p PRGIS]\n");
 			return 2;
 		}
 	}
@@ -375,8 +376,9 @@ int main(int argc, char **argv)
 	if (hot.net >= 0)
 		printf("  %-40s %7.1f ns  (total %.1f ns with the groups on 8 PRG indexes)\n",
 		       "the rest, tables in cache", hot.net - reads * hot.clk, hot.net);
-	printf("target <= 200 ns per lifecycle: %s (total %.0f ns, without the clock reads %.0f ns)\n",
-	       all.net <= 200 ? "met" : "NOT met", all.net, all.net - reads * all.clk);
+	printf("target <= 200 ns per lifecycle: %s (total %.0f ns, without the clock reads "
+	       "%.0f ns)\n", all.net <= 200 ? "met" : "NOT met", all.net,
+	       all.net - reads * all.clk);
 	printf("(wall clock incl. %ld syscalls per lifecycle: %.0f ns)\n", runs,
 	       (double)(t1 - t0) / n);
 	{

@@ -635,7 +635,8 @@ static int count_progs(struct bpf_object *obj, const char *prefix, bool loaded, 
 		bpf_object__for_each_program(q, obj) {
 			const char *t = bpf_program__section_name(q);
 
-			if (!strncmp(t, other, strlen(other)) && !strcmp(t + strlen(other), sec + n))
+			if (!strncmp(t, other, strlen(other)) &&
+			    !strcmp(t + strlen(other), sec + n))
 				twin = true;
 		}
 		if (!twin)

@@ -41,8 +41,10 @@ static int find_prog(const char *name)
 		fd = bpf_prog_get_fd_by_id(id);
 		if (fd < 0)
 			continue;
-		/* kernel names are truncated to 15 characters; only raw_tp
-		 * programs can be test-run (tp_btf twins share the prefix) */
+		/*
+		 * kernel names are truncated to 15 characters; only raw_tp
+		 * programs can be test-run (tp_btf twins share the prefix)
+		 */
 		if (!bpf_prog_get_info_by_fd(fd, &info, &len) &&
 		    info.type == BPF_PROG_TYPE_RAW_TRACEPOINT &&
 		    !strncmp(info.name, name, sizeof(info.name) - 1) && id > best) {
