@@ -82,7 +82,9 @@ skew=$(awk 'NR == FNR { t[$1] = $2; next }
 	  if (d < -200000 || d > 3000000) { bad++; if (!w) w = $1 " skew " d " ns" } }
 	END { printf "%d %d %d %s\n", n, miss + 0, bad + 0, w }' $TMP/trkeys.txt $TMP/bpfkeys.txt)
 check_eq "events: 35 consume/response events found in tracefs, clocks within 3 ms" "35 0 0 " "$skew"
-# and group by group, the latencies agree within 5 % or 2 ms
+# and group by group, the latencies agree within 5 % or 3 ms: each side is
+# the difference of two clock reads taken at slightly different points of
+# the same two callbacks; on a loaded host, TCG stretches those gaps to ~2 ms
 jq -s -r --arg w $u3 '.[] | select(.type == "event" and .event == "response" and (.rid | tostring) != $w) |
 	"\(.iommu) \(.rid) \(if .pasid == null then 0 else 1 end) \(.pasid // 0) \(.prgi) \(.lat_ns)"' $TMP/ev.json > $TMP/evlat.txt
 check_eq "events: 10 response latencies to compare" 10 "$(wc -l < $TMP/evlat.txt)"
@@ -90,7 +92,7 @@ bad=$(awk 'NR == FNR { t[$1 " " $2 " " $3 " " $4 " " $5] = $6; next }
 	{ k = $1 " " $2 " " $3 " " $4 " " $5
 	  if (!(k in t)) { print "missing " k; next }
 	  d = t[k] - $6; if (d < 0) d = -d
-	  tol = t[k] * 0.05; if (tol < 2000000) tol = 2000000
+	  tol = t[k] * 0.05; if (tol < 3000000) tol = 3000000
 	  if (d > tol) print k ": tracefs " t[k] " bpf " $6 }' $TMP/lat.txt $TMP/evlat.txt)
 check_eq "events: every response latency agrees with tracefs" "" "$bad"
 
