@@ -66,8 +66,11 @@ test-lab: kernel guest tools qemu
 check-series: kernel
 	@driver/check-series.sh
 
-bench: tools
-	@$(SIDRUN) $(MAKE) -s -C bench run
+# Figures, not tests: BPF cost per page request on the host, then injector
+# throughput in the lab guest with and without the tools attached.
+bench: kernel guest tools
+	@$(SIDRUN) $(MAKE) -s -C bench run lab
+	@lab/guest-run --timeout 1200 -- sh bench/lab-throughput.sh
 
 clean:
 	rm -rf build
