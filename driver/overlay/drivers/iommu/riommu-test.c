@@ -394,54 +394,47 @@ static const struct file_operations riommu_test_reset_fops = {
 };
 
 /* The "notifier" and "attach" switches: read 0/1, write 0 or 1 */
-static int riommu_test_notifier_get(void *data, u64 *val)
+static int riommu_test_switch(struct riommu_test *t, u64 val,
+			      int (*on)(struct riommu_test *t),
+			      void (*off)(struct riommu_test *t))
 {
-	struct riommu_test *t = data;
-
-	*val = READ_ONCE(t->registered);
-	return 0;
-}
-
-static int riommu_test_notifier_set(void *data, u64 val)
-{
-	struct riommu_test *t = data;
 	int ret = 0;
 
 	if (val > 1)
 		return -EINVAL;
 	mutex_lock(&t->ctl_lock);
 	if (val)
-		ret = riommu_test_register(t);
+		ret = on(t);
 	else
-		riommu_test_unregister(t);
+		off(t);
 	mutex_unlock(&t->ctl_lock);
 	return ret;
+}
+
+static int riommu_test_notifier_get(void *data, u64 *val)
+{
+	*val = READ_ONCE(((struct riommu_test *)data)->registered);
+	return 0;
+}
+
+static int riommu_test_notifier_set(void *data, u64 val)
+{
+	return riommu_test_switch(data, val, riommu_test_register,
+				  riommu_test_unregister);
 }
 DEFINE_DEBUGFS_ATTRIBUTE(riommu_test_notifier_fops, riommu_test_notifier_get,
 			 riommu_test_notifier_set, "%llu\n");
 
 static int riommu_test_attach_get(void *data, u64 *val)
 {
-	struct riommu_test *t = data;
-
-	*val = READ_ONCE(t->attached);
+	*val = READ_ONCE(((struct riommu_test *)data)->attached);
 	return 0;
 }
 
 static int riommu_test_attach_set(void *data, u64 val)
 {
-	struct riommu_test *t = data;
-	int ret = 0;
-
-	if (val > 1)
-		return -EINVAL;
-	mutex_lock(&t->ctl_lock);
-	if (val)
-		ret = riommu_test_attach(t);
-	else
-		riommu_test_detach(t);
-	mutex_unlock(&t->ctl_lock);
-	return ret;
+	return riommu_test_switch(data, val, riommu_test_attach,
+				  riommu_test_detach);
 }
 DEFINE_DEBUGFS_ATTRIBUTE(riommu_test_attach_fops, riommu_test_attach_get,
 			 riommu_test_attach_set, "%llu\n");
