@@ -11,6 +11,7 @@
 #include <bpf/btf.h>
 #include <bpf/libbpf.h>
 #include "common.h"
+#include "output.h"
 
 volatile sig_atomic_t riommu_exiting;
 bool riommu_verbose;
@@ -23,11 +24,11 @@ const struct riommu_tp riommu_tps[5] = {
 	[TP_IOPF_FAILURE] = { "iommu", "iopf_failure", false },
 };
 
-const char *const riommu_drop_names[RIOMMU_DROP_MAX] = {
-	[RIOMMU_DROP_GRP_FULL] = "group_table_full",
-	[RIOMMU_DROP_NO_REQ] = "response_without_request",
-	[RIOMMU_DROP_ROW_FULL] = "stats_table_full",
-	[RIOMMU_DROP_RINGBUF] = "ringbuf_full",
+static const char *const drop_fields[RIOMMU_DROP_MAX] = {
+	[RIOMMU_DROP_GRP_FULL] = "drop_group_table_full",
+	[RIOMMU_DROP_NO_REQ] = "drop_response_without_request",
+	[RIOMMU_DROP_ROW_FULL] = "drop_stats_table_full",
+	[RIOMMU_DROP_RINGBUF] = "drop_ringbuf_full",
 };
 
 int riommu_libbpf_print(int level, const char *fmt, va_list ap)
@@ -122,6 +123,69 @@ int riommu_check_tracepoints(const char *tool, struct riommu_tp *tps, int n)
 			fprintf(stderr, "%s: %s:%s not found, not traced\n", tool,
 				tps[i].system, tps[i].name);
 	return 0;
+}
+
+int riommu_tool_begin(const char *tool, bool verbose, struct riommu_tp *tps, int n)
+{
+	int i;
+
+	riommu_setup_libbpf(verbose);
+	if (getenv("RIOMMU_TEST_NOATTACH")) {
+		for (i = 0; i < n; i++)
+			tps[i].present = true;
+		return 1;
+	}
+	return riommu_check_tracepoints(tool, tps, n);
+}
+
+int riommu_tool_load_attach(const char *tool, struct bpf_object_skeleton *s, bool noattach)
+{
+	int err;
+
+	if (riommu_select_attach(tool, *s->obj, noattach) < 0)
+		return -1;
+	err = bpf_object__load_skeleton(s);
+	if (err) {
+		fprintf(stderr, "%s: failed to load the BPF programs: %s "
+			"(run as root; -v shows the verifier log).\n", tool, strerror(-err));
+		return -1;
+	}
+	err = noattach ? 0 : bpf_object__attach_skeleton(s);
+	if (err) {
+		fprintf(stderr, "%s: failed to attach to the riommu tracepoints: %s.\n",
+			tool, strerror(-err));
+		return -1;
+	}
+	if (riommu_setup_signals()) {
+		fprintf(stderr, "%s: cannot set signal handlers\n", tool);
+		return -1;
+	}
+	return 0;
+}
+
+void riommu_run_intervals(const struct riommu_intervals *iv)
+{
+	__u64 last = iv->start_ns, now;
+	__u64 next = iv->interval_ns ? iv->start_ns + iv->interval_ns : ~0ULL;
+	long count = iv->count;
+	__u32 ended;
+	bool woke;
+
+	while (count != 0) {
+		woke = riommu_sleep_until(next);
+		now = riommu_mono_ns();
+		ended = *iv->epoch;
+		if (!woke && !iv->partial)
+			break;
+		*iv->epoch = ended + 1;
+		iv->tick(iv->ctx, ended, now, (now - last) / 1e9);
+		last = now;
+		if (!woke)
+			break;
+		next += iv->interval_ns;
+		if (count > 0)
+			count--;
+	}
 }
 
 const char *const riommu_attach_names[2] = {
@@ -303,6 +367,14 @@ int riommu_read_drops(int fd, __u64 *out)
 	return 0;
 }
 
+void riommu_rec_drops(struct record *rec, const __u64 *drops, const int *which, int n)
+{
+	int i;
+
+	for (i = 0; i < n; i++)
+		rec_u64(rec, drop_fields[which[i]], drops[which[i]]);
+}
+
 void riommu_lat_merge(struct riommu_lat *dst, const struct riommu_lat *src, __u32 ended)
 {
 	__u32 s = ended & 1;
@@ -314,6 +386,18 @@ void riommu_lat_merge(struct riommu_lat *dst, const struct riommu_lat *src, __u3
 		dst->max[0] = src->max[s];
 	for (i = 0; i < RIOMMU_FINE_SLOTS; i++)
 		dst->fine[i] += src->fine[i];
+}
+
+int riommu_key_cmp(__u32 iommu_a, __u32 rid_a, __u32 pasid_a,
+		   __u32 iommu_b, __u32 rid_b, __u32 pasid_b)
+{
+	const __u32 a[] = { iommu_a, rid_a, pasid_a }, b[] = { iommu_b, rid_b, pasid_b };
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(a); i++)
+		if (a[i] != b[i])
+			return a[i] < b[i] ? -1 : 1;
+	return 0;
 }
 
 const char *riommu_prgr_name(unsigned code)
@@ -370,33 +454,30 @@ __u32 riommu_grp_size(struct bpf_map *map, __u32 slots)
 	return b;
 }
 
-int riommu_grp_mmap(struct bpf_map *map, struct riommu_grp_table *t)
+int riommu_ro_mmap(struct bpf_map *map, struct riommu_ro_map *m)
 {
 	long pg = sysconf(_SC_PAGESIZE);
+	size_t elem = (bpf_map__value_size(map) + 7) & ~7UL;	/* the kernel's stride */
 	void *p;
 
-	t->n = bpf_map__max_entries(map);
-	t->len = ((size_t)t->n * sizeof(struct riommu_grp) + pg - 1) / pg * pg;
-	p = mmap(NULL, t->len, PROT_READ, MAP_SHARED, bpf_map__fd(map), 0);
-	if (p == MAP_FAILED) {
-		t->slot = NULL;
-		return -errno;
-	}
-	t->slot = p;
-	return 0;
+	m->n = bpf_map__max_entries(map);
+	m->len = ((size_t)m->n * elem + pg - 1) / pg * pg;
+	p = mmap(NULL, m->len, PROT_READ, MAP_SHARED, bpf_map__fd(map), 0);
+	m->mem = p == MAP_FAILED ? NULL : p;
+	return m->mem ? 0 : -errno;
 }
 
-void riommu_grp_munmap(struct riommu_grp_table *t)
+void riommu_ro_munmap(struct riommu_ro_map *m)
 {
-	if (t->slot)
-		munmap((void *)t->slot, t->len);
-	t->slot = NULL;
+	if (m->mem)
+		munmap((void *)m->mem, m->len);
+	m->mem = NULL;
 }
 
-bool riommu_grp_get(const struct riommu_grp_table *t, __u32 i, struct riommu_grp *g,
+bool riommu_grp_get(const struct riommu_ro_map *t, __u32 i, struct riommu_grp *g,
 		    struct riommu_grp_key *k)
 {
-	const volatile struct riommu_grp *s = &t->slot[i];
+	const volatile struct riommu_grp *s = &t->grp[i];
 
 	g->tag = s->tag;
 	if (!g->tag)
@@ -421,27 +502,4 @@ __u32 riommu_table_size(struct bpf_map *tags, struct bpf_map *vals, __u32 n)
 	bpf_map__set_max_entries(tags, p);
 	bpf_map__set_max_entries(vals, p);
 	return p;
-}
-
-int riommu_keytab_mmap(struct bpf_map *tags, struct riommu_keytab *t)
-{
-	long pg = sysconf(_SC_PAGESIZE);
-	void *p;
-
-	t->n = bpf_map__max_entries(tags);
-	t->len = ((size_t)t->n * sizeof(__u64) + pg - 1) / pg * pg;
-	p = mmap(NULL, t->len, PROT_READ, MAP_SHARED, bpf_map__fd(tags), 0);
-	if (p == MAP_FAILED) {
-		t->tag = NULL;
-		return -errno;
-	}
-	t->tag = p;
-	return 0;
-}
-
-void riommu_keytab_munmap(struct riommu_keytab *t)
-{
-	if (t->tag)
-		munmap((void *)t->tag, t->len);
-	t->tag = NULL;
 }

@@ -55,6 +55,44 @@ struct bpf_object;
 int riommu_select_attach(const char *tool, struct bpf_object *obj, bool test_run);
 extern const char *const riommu_attach_names[2];
 
+/*
+ * main()'s steps shared by the tools, in libbpf-tools order: begin (before
+ * open), then open the skeleton and set its rodata, then load_attach, then
+ * the tool's loop; on error goto cleanup and destroy the skeleton.
+ *
+ * Begin: libbpf messages only with -v, then every required event of tps (a
+ * copy of riommu_tps, made stricter where a mode needs more) must exist.
+ * RIOMMU_TEST_NOATTACH (tests/bpf) loads without attaching, the events come
+ * from BPF_PROG_TEST_RUN: every event counts as present.  Returns 1 for
+ * "do not attach", 0, or -1 after one sentence on stderr.
+ */
+int riommu_tool_begin(const char *tool, bool verbose, struct riommu_tp *tps, int n);
+
+/*
+ * Pick the attach type, load, attach unless noattach, catch SIGINT and
+ * SIGTERM.  Returns 0, or -1 after one sentence on stderr (-v: libbpf's
+ * messages before it).
+ */
+struct bpf_object_skeleton;
+int riommu_tool_load_attach(const char *tool, struct bpf_object_skeleton *s, bool noattach);
+
+/*
+ * The interval loop: sleep to the end of each interval (interval_ns 0: to a
+ * signal), close the BPF side's epoch (see struct riommu_lat) and call tick
+ * with the ended epoch, the time and the interval's length in seconds;
+ * count intervals, -1: no limit.  A signal ends it; partial: after one
+ * last tick for the partial interval.
+ */
+struct riommu_intervals {
+	__u64 start_ns, interval_ns;
+	long count;
+	bool partial;
+	__u32 *epoch;			/* the skeleton's bss epoch */
+	void (*tick)(void *ctx, __u32 ended, __u64 now_ns, double interval_s);
+	void *ctx;
+};
+void riommu_run_intervals(const struct riommu_intervals *iv);
+
 /* CLOCK_MONOTONIC in ns: the clock of bpf_ktime_get_ns(). */
 uint64_t riommu_mono_ns(void);
 double riommu_wall_s(void);
@@ -63,43 +101,53 @@ bool riommu_sleep_until(uint64_t mono_deadline_ns);
 
 /* Sum per-CPU u64 drop counters; out must hold RIOMMU_DROP_MAX values. */
 int riommu_read_drops(int map_fd, __u64 *out);
-extern const char *const riommu_drop_names[RIOMMU_DROP_MAX];
+/* The drop_<name> fields of the counters in which[], in that order. */
+struct record;
+void riommu_rec_drops(struct record *rec, const __u64 *drops, const int *which, int n);
 
 /* Sum/merge per-CPU latency summaries; ended_epoch picks the max slot. */
 void riommu_lat_merge(struct riommu_lat *dst, const struct riommu_lat *src, __u32 ended_epoch);
 /* Max of one merged summary for the ended epoch (stored in max[0]). */
 
 /*
- * In-flight group table: size it before load (slots rounded up to 512 x a
- * power of two; returns the bucket count for the grp_buckets rodata),
- * and map it read-only after load.
+ * A BPF array user space reads in place (BPF_F_MMAPABLE), mapped read-only
+ * after load: the in-flight group table, or a statistics table's tags.
  */
-struct bpf_map;
-__u32 riommu_grp_size(struct bpf_map *map, __u32 slots);
-struct riommu_grp_table {
-	const struct riommu_grp *slot;
+struct riommu_ro_map {
+	union {
+		const void *mem;
+		const struct riommu_grp *grp;
+		const __u64 *tag;
+	};
 	__u32 n;
 	size_t len;
 };
-int riommu_grp_mmap(struct bpf_map *map, struct riommu_grp_table *t);
-void riommu_grp_munmap(struct riommu_grp_table *t);
+struct bpf_map;
+int riommu_ro_mmap(struct bpf_map *map, struct riommu_ro_map *m);
+void riommu_ro_munmap(struct riommu_ro_map *m);
+
+/*
+ * In-flight group table: size it before load (slots rounded up to 512 x a
+ * power of two; returns the bucket count for the grp_buckets rodata).
+ */
+__u32 riommu_grp_size(struct bpf_map *map, __u32 slots);
 /* Copy slot i if it holds a group (tag set and filled in). */
-bool riommu_grp_get(const struct riommu_grp_table *t, __u32 i, struct riommu_grp *g,
+bool riommu_grp_get(const struct riommu_ro_map *t, __u32 i, struct riommu_grp *g,
 		    struct riommu_grp_key *k);
 
 /*
- * Statistics tables: a tag array (mmapped) and a per-CPU value array of the
+ * Statistics tables: a tag array (mapped) and a per-CPU value array of the
  * same size, a power of two.  Size both before load; returns the size for
  * the BPF side's rodata.
  */
 __u32 riommu_table_size(struct bpf_map *tags, struct bpf_map *vals, __u32 n);
-struct riommu_keytab {
-	const __u64 *tag;
-	__u32 n;
-	size_t len;
-};
-int riommu_keytab_mmap(struct bpf_map *tags, struct riommu_keytab *t);
-void riommu_keytab_munmap(struct riommu_keytab *t);
+
+/*
+ * Order of statistics keys, riommu-top's rows and riommu-trace's histograms
+ * alike (both from riommu_key_untag()): IOMMU, RID, PASID, each ascending.
+ */
+int riommu_key_cmp(__u32 iommu_a, __u32 rid_a, __u32 pasid_a,
+		   __u32 iommu_b, __u32 rid_b, __u32 pasid_b);
 
 const char *riommu_prgr_name(unsigned code);
 const char *riommu_core_code_name(unsigned code);

@@ -121,8 +121,8 @@ static int nrows;
 static struct stuck *stucks;
 static int nstuck, cap_stuck;
 static bool csv_header_done;
-static struct riommu_grp_table grp_table;
-static struct riommu_keytab row_table;
+static struct riommu_ro_map grp_table;
+static struct riommu_ro_map row_table;
 
 static struct top_row *row_find(const struct riommu_row_key *k, bool add)
 {
@@ -138,7 +138,7 @@ static struct top_row *row_find(const struct riommu_row_key *k, bool add)
 	return &rows[nrows++];
 }
 
-static int read_rows(int fd, const struct riommu_keytab *kt, __u32 ended)
+static int read_rows(int fd, const struct riommu_ro_map *kt, __u32 ended)
 {
 	int ncpu = libbpf_num_possible_cpus(), c;
 	size_t vsz = (sizeof(struct riommu_row) + 7) & ~7UL;
@@ -184,7 +184,7 @@ static int read_rows(int fd, const struct riommu_keytab *kt, __u32 ended)
 	return 0;
 }
 
-static void read_groups(const struct riommu_grp_table *t, __u64 now)
+static void read_groups(const struct riommu_ro_map *t, __u64 now)
 {
 	struct riommu_row_key rk = {};
 	struct riommu_grp_key key;
@@ -418,36 +418,38 @@ static void print_interval(struct riommu_top_bpf *skel, double iv, const __u64 *
 	free(show);
 }
 
+/* One interval: read the tables, print. */
+static void tick(void *ctx, __u32 ended, __u64 now, double iv)
+{
+	struct riommu_top_bpf *skel = ctx;
+	__u64 drops[RIOMMU_DROP_MAX];
+
+	read_rows(bpf_map__fd(skel->maps.rows), &row_table, ended);
+	read_groups(&grp_table, now);
+	riommu_read_drops(bpf_map__fd(skel->maps.drops), drops);
+	print_interval(skel, iv, drops);
+}
+
 int main(int argc, char **argv)
 {
 	static const struct argp_child children[] = { { &common_argp, 0, NULL, 0 }, {} };
 	static const struct argp argp = { opts, parse_arg, "[interval [count]]", doc, children };
 	struct riommu_tp tps[ARRAY_SIZE(riommu_tps)];
 	struct riommu_top_bpf *skel = NULL;
-	__u64 drops[RIOMMU_DROP_MAX], last, next;
-	bool noattach;
-	int err;
+	int noattach, err;
 
 	err = argp_parse(&argp, argc, argv, 0, NULL, NULL);
 	if (err)
 		return 2;
-	riommu_setup_libbpf(env.verbose);
 	memcpy(tps, riommu_tps, sizeof(tps));
-	/* test hook (tests/bpf): load without attaching, events come from
-	 * BPF_PROG_TEST_RUN; the kernel needs no riommu tracepoints */
-	noattach = getenv("RIOMMU_TEST_NOATTACH") != NULL;
-	if (noattach) {
-		for (unsigned i = 0; i < ARRAY_SIZE(tps); i++)
-			tps[i].present = true;
-	} else if (riommu_check_tracepoints("riommu-top", tps, ARRAY_SIZE(tps))) {
+	noattach = riommu_tool_begin("riommu-top", env.verbose, tps, ARRAY_SIZE(tps));
+	if (noattach < 0)
 		return 1;
-	}
 
 	skel = riommu_top_bpf__open();
 	if (!skel) {
 		fprintf(stderr, "riommu-top: failed to open the BPF object: %s\n", strerror(errno));
-		err = 1;
-		goto cleanup;
+		return 1;
 	}
 	skel->rodata->targ_iommu = env.iommu;
 	skel->rodata->targ_rid = env.rid;
@@ -459,75 +461,36 @@ int main(int argc, char **argv)
 	if (!tps[TP_IOPF_FAILURE].present)
 		bpf_program__set_autoload(skel->progs.top_iopf_failure, false);
 
+	err = 1;
 	rows = calloc(env.max_rows, sizeof(*rows));
 	if (!rows) {
 		fprintf(stderr, "riommu-top: out of memory\n");
-		err = 1;
 		goto cleanup;
 	}
-	if (riommu_select_attach("riommu-top", skel->obj, noattach) < 0) {
-		err = 1;
+	if (riommu_tool_load_attach("riommu-top", skel->skeleton, noattach))
 		goto cleanup;
-	}
-	err = riommu_top_bpf__load(skel);
-	if (err) {
-		fprintf(stderr, "riommu-top: failed to load the BPF programs: %s "
-			"(run as root; -v shows the verifier log).\n", strerror(-err));
-		err = 1;
-		goto cleanup;
-	}
-	err = noattach ? 0 : riommu_top_bpf__attach(skel);
-	if (err) {
-		fprintf(stderr, "riommu-top: failed to attach to the riommu tracepoints: %s.\n",
-			strerror(-err));
-		err = 1;
-		goto cleanup;
-	}
-	if (riommu_keytab_mmap(skel->maps.row_keys, &row_table)) {
+	if (riommu_ro_mmap(skel->maps.row_keys, &row_table)) {
 		fprintf(stderr, "riommu-top: cannot map the row table: %s\n", strerror(errno));
-		err = 1;
 		goto cleanup;
 	}
-	if (riommu_grp_mmap(skel->maps.groups, &grp_table)) {
+	if (riommu_ro_mmap(skel->maps.groups, &grp_table)) {
 		fprintf(stderr, "riommu-top: cannot map the group table: %s\n", strerror(errno));
-		err = 1;
-		goto cleanup;
-	}
-	if (riommu_setup_signals()) {
-		fprintf(stderr, "riommu-top: cannot set signal handlers\n");
-		err = 1;
 		goto cleanup;
 	}
 	if (!env.json && !env.csv)
 		fprintf(stderr, "Tracing RISC-V IOMMU page requests... Hit Ctrl-C to end.\n");
 
-	last = riommu_mono_ns();
-	next = last + env.interval_ns;
-	while (env.count != 0) {
-		bool woke = riommu_sleep_until(next);
-		__u64 now = riommu_mono_ns();
-		__u32 ended = skel->bss->epoch;
-
-		/* a signal ends the run; JSON/CSV still get the partial interval */
-		if (!woke && !(env.json || env.csv))
-			break;
-		skel->bss->epoch = ended + 1;
-		read_rows(bpf_map__fd(skel->maps.rows), &row_table, ended);
-		read_groups(&grp_table, now);
-		riommu_read_drops(bpf_map__fd(skel->maps.drops), drops);
-		print_interval(skel, (now - last) / 1e9, drops);
-		last = now;
-		next += env.interval_ns;
-		if (!woke)
-			break;
-		if (env.count > 0)
-			env.count--;
-	}
+	/* a signal ends the run; JSON/CSV still get the partial interval */
+	riommu_run_intervals(&(struct riommu_intervals){
+		.start_ns = riommu_mono_ns(), .interval_ns = env.interval_ns,
+		.count = env.count, .partial = env.json || env.csv,
+		.epoch = &skel->bss->epoch, .tick = tick, .ctx = skel,
+	});
 	err = 0;
 
 cleanup:
-	riommu_grp_munmap(&grp_table);
-	riommu_keytab_munmap(&row_table);
+	riommu_ro_munmap(&grp_table);
+	riommu_ro_munmap(&row_table);
 	riommu_top_bpf__destroy(skel);
 	free(rows);
 	free(stucks);

@@ -163,16 +163,10 @@ static int hkey_cmp(const void *a, const void *b)
 	const struct riommu_hist_key *x = &((const struct hslot *)a)->key;
 	const struct riommu_hist_key *y = &((const struct hslot *)b)->key;
 
-	if (x->iommu != y->iommu)
-		return x->iommu < y->iommu ? -1 : 1;
-	if (x->rid != y->rid)
-		return x->rid < y->rid ? -1 : 1;
-	if (x->pasid != y->pasid)
-		return x->pasid < y->pasid ? -1 : 1;
-	return 0;
+	return riommu_key_cmp(x->iommu, x->rid, x->pasid, y->iommu, y->rid, y->pasid);
 }
 
-static void read_hists(int fd, const struct riommu_keytab *kt, __u32 ended)
+static void read_hists(int fd, const struct riommu_ro_map *kt, __u32 ended)
 {
 	int ncpu = libbpf_num_possible_cpus(), c, j;
 	size_t vsz = (sizeof(struct riommu_hist) + 7) & ~7UL;
@@ -359,7 +353,7 @@ static void print_hists(double iv)
 /* ---- event mode ---- */
 
 static __u64 start_ns;
-static struct riommu_keytab hist_table;
+static struct riommu_ro_map hist_table;
 
 static void flag_str(char *b, size_t n, __u32 f)
 {
@@ -554,33 +548,34 @@ static int run_events(struct riommu_trace_bpf *skel)
 	return err ? 1 : 0;
 }
 
+/* One histogram interval: read the table, print. */
+static void tick(void *ctx, __u32 ended, __u64 now, double iv)
+{
+	struct riommu_trace_bpf *skel = ctx;
+
+	read_hists(bpf_map__fd(skel->maps.hists), &hist_table, ended);
+	print_hists(iv);
+}
+
 int main(int argc, char **argv)
 {
 	static const struct argp_child children[] = { { &common_argp, 0, NULL, 0 }, {} };
 	static const struct argp argp = { opts, parse_arg, "[interval [count]]", doc, children };
 	struct riommu_tp tps[ARRAY_SIZE(riommu_tps)];
 	struct riommu_trace_bpf *skel = NULL;
-	bool ev = false;
-	bool noattach;
-	int err;
+	int noattach, err;
+	bool ev;
 
 	err = argp_parse(&argp, argc, argv, 0, NULL, NULL);
 	if (err)
 		return 2;
 	ev = env.events || env.failures;
-	riommu_setup_libbpf(env.verbose);
 	memcpy(tps, riommu_tps, sizeof(tps));
 	if (env.failures)
 		tps[TP_IOPF_FAILURE].required = true;
-	/* test hook (tests/bpf): load without attaching, events come from
-	 * BPF_PROG_TEST_RUN; the kernel needs no riommu tracepoints */
-	noattach = getenv("RIOMMU_TEST_NOATTACH") != NULL;
-	if (noattach) {
-		for (unsigned i = 0; i < ARRAY_SIZE(tps); i++)
-			tps[i].present = true;
-	} else if (riommu_check_tracepoints("riommu-trace", tps, ARRAY_SIZE(tps))) {
+	noattach = riommu_tool_begin("riommu-trace", env.verbose, tps, ARRAY_SIZE(tps));
+	if (noattach < 0)
 		return 1;
-	}
 
 	skel = riommu_trace_bpf__open();
 	if (!skel) {
@@ -610,29 +605,9 @@ int main(int argc, char **argv)
 	else	/* histograms unused: smallest tables */
 		skel->rodata->nhists = riommu_table_size(skel->maps.hist_keys, skel->maps.hists, 1);
 
-	if (riommu_select_attach("riommu-trace", skel->obj, noattach) < 0) {
-		err = 1;
+	err = 1;
+	if (riommu_tool_load_attach("riommu-trace", skel->skeleton, noattach))
 		goto cleanup;
-	}
-	err = riommu_trace_bpf__load(skel);
-	if (err) {
-		fprintf(stderr, "riommu-trace: failed to load the BPF programs: %s "
-			"(run as root; -v shows the verifier log).\n", strerror(-err));
-		err = 1;
-		goto cleanup;
-	}
-	err = noattach ? 0 : riommu_trace_bpf__attach(skel);
-	if (err) {
-		fprintf(stderr, "riommu-trace: failed to attach to the riommu tracepoints: %s.\n",
-			strerror(-err));
-		err = 1;
-		goto cleanup;
-	}
-	if (riommu_setup_signals()) {
-		fprintf(stderr, "riommu-trace: cannot set signal handlers\n");
-		err = 1;
-		goto cleanup;
-	}
 	start_ns = riommu_mono_ns();
 	if (ev) {
 		if (!env.json)
@@ -642,35 +617,21 @@ int main(int argc, char **argv)
 		goto cleanup;
 	}
 
-	if (riommu_keytab_mmap(skel->maps.hist_keys, &hist_table)) {
+	if (riommu_ro_mmap(skel->maps.hist_keys, &hist_table)) {
 		fprintf(stderr, "riommu-trace: cannot map the histogram table: %s\n", strerror(errno));
-		err = 1;
 		goto cleanup;
 	}
 	if (!env.json)
 		fprintf(stderr, "Tracing RISC-V IOMMU request-to-PRGR latency... Hit Ctrl-C to end.\n");
-	{
-		__u64 last = start_ns, next = env.interval_ns ? start_ns + env.interval_ns : ~0ULL;
-
-		while (env.count != 0) {
-			bool woke = riommu_sleep_until(next);
-			__u64 now = riommu_mono_ns();
-			__u32 ended = skel->bss->epoch;
-
-			skel->bss->epoch = ended + 1;
-			read_hists(bpf_map__fd(skel->maps.hists), &hist_table, ended);
-			print_hists((now - last) / 1e9);
-			last = now;
-			if (!woke)
-				break;
-			next += env.interval_ns;
-			if (env.count > 0)
-				env.count--;
-		}
-	}
+	/* interval 0: one histogram at Ctrl-C, so a signal still prints */
+	riommu_run_intervals(&(struct riommu_intervals){
+		.start_ns = start_ns, .interval_ns = env.interval_ns,
+		.count = env.count, .partial = true,
+		.epoch = &skel->bss->epoch, .tick = tick, .ctx = skel,
+	});
 	err = 0;
 cleanup:
-	riommu_keytab_munmap(&hist_table);
+	riommu_ro_munmap(&hist_table);
 	riommu_trace_bpf__destroy(skel);
 	free(hs);
 	return err;

@@ -3,6 +3,7 @@
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
+#include "common.h"
 #include "top_model.h"
 #include "hist.h"
 
@@ -78,17 +79,6 @@ static double sort_val(const struct top_row *r, enum top_sort k)
 	}
 }
 
-static int key_cmp(const struct riommu_row_key *a, const struct riommu_row_key *b)
-{
-	if (a->iommu != b->iommu)
-		return a->iommu < b->iommu ? -1 : 1;
-	if (a->rid != b->rid)
-		return a->rid < b->rid ? -1 : 1;
-	if (a->pasid != b->pasid)
-		return a->pasid < b->pasid ? -1 : 1;
-	return 0;
-}
-
 static enum top_sort cur_key;
 
 static int row_cmp(const void *pa, const void *pb)
@@ -102,7 +92,9 @@ static int row_cmp(const void *pa, const void *pb)
 		if (va != vb)
 			return va > vb ? -1 : 1;	/* biggest first */
 	}
-	return key_cmp(&a->key, &b->key);	/* stable, readable ties */
+	/* stable, readable ties */
+	return riommu_key_cmp(a->key.iommu, a->key.rid, a->key.pasid,
+			      b->key.iommu, b->key.rid, b->key.pasid);
 }
 
 void top_sort(struct top_row *rows, int n, enum top_sort k)
