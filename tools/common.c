@@ -138,6 +138,11 @@ int riommu_tool_begin(const char *tool, bool verbose, struct riommu_tp *tps, int
 	return riommu_check_tracepoints(tool, tps, n);
 }
 
+void riommu_open_error(const char *tool)
+{
+	fprintf(stderr, "%s: failed to open the BPF object: %s\n", tool, strerror(errno));
+}
+
 int riommu_tool_load_attach(const char *tool, struct bpf_object_skeleton *s, bool noattach)
 {
 	int err;

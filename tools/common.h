@@ -68,6 +68,21 @@ extern const char *const riommu_attach_names[2];
  */
 int riommu_tool_begin(const char *tool, bool verbose, struct riommu_tp *tps, int n);
 
+/* After a skeleton's open failed: one sentence on stderr. */
+void riommu_open_error(const char *tool);
+
+/*
+ * The rodata every tool's object has (bpf/riommu_common.bpf.h), from the
+ * shared options (struct common_opts *o): filters, group table size.
+ */
+#define RIOMMU_COMMON_RODATA(skel, o) do {					\
+	(skel)->rodata->targ_iommu = (o)->iommu;				\
+	(skel)->rodata->targ_rid = (o)->rid;					\
+	(skel)->rodata->targ_pasid = (o)->pasid;				\
+	(skel)->rodata->grp_buckets =						\
+		riommu_grp_size((skel)->maps.groups, (o)->max_groups);	\
+} while (0)
+
 /*
  * Pick the attach type, load, attach unless noattach, catch SIGINT and
  * SIGTERM.  Returns 0, or -1 after one sentence on stderr (-v: libbpf's

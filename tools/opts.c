@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <math.h>
+#include <stdint.h>
 #include "opts.h"
 #include "riommu.h"
 
@@ -95,17 +96,88 @@ int parse_event_mask(const char *s, __u32 *mask)
 	return 0;
 }
 
+/* The key of the long option name in an argp and its children, 0 if none. */
+static int option_key(const struct argp *argp, const char *name)
+{
+	const struct argp_option *o;
+	const struct argp_child *c;
+	int key;
+
+	for (o = argp->options; o && (o->name || o->key); o++)
+		if (o->name && !strcmp(o->name, name))
+			return o->key;
+	for (c = argp->children; c && c->argp; c++) {
+		key = option_key(c->argp, name);
+		if (key)
+			return key;
+	}
+	return 0;
+}
+
+static bool within(const char *p, const char *word)
+{
+	uintptr_t a = (uintptr_t)p, w = (uintptr_t)word;
+
+	return a >= w && a <= w + strlen(word);
+}
+
+/*
+ * Whether the value arg came with a short option: getopt leaves it pointing
+ * into argv, in the option's own word ("-L0", "--linear=0") or as the whole
+ * next word ("-L 0", "--linear 0").
+ */
+static bool typed_short(const struct argp_state *state, const char *arg)
+{
+	const char *w;
+	int i;
+
+	for (i = 1; i < state->argc; i++) {
+		w = state->argv[i];
+		if (arg == w)
+			w = state->argv[i - 1];
+		else if (!within(arg, w))
+			continue;
+		return w[0] == '-' && w[1] != '-';
+	}
+	return false;
+}
+
 error_t opt_invalid(const struct argp_state *state, const char *name, const char *arg,
 		    const char *fmt, ...)
 {
-	char what[160];
+	char what[160], opt[3] = "-";
 	va_list ap;
+	int key;
 
 	va_start(ap, fmt);
 	vsnprintf(what, sizeof(what), fmt, ap);
 	va_end(ap);
+	if (!strncmp(name, "--", 2) && typed_short(state, arg)) {
+		key = option_key(state->root_argp, name + 2);
+		if (key > ' ' && key < 0x7f) {
+			opt[1] = key;
+			name = opt;
+		}
+	}
 	argp_error(state, "%s '%s' is not %s.", name, arg, what);
 	return EINVAL;
+}
+
+error_t opt_u32(const struct argp_state *state, const char *name, const char *arg,
+		__u32 min, __u32 max, __u32 *out, const char *what)
+{
+	if (!parse_u32(arg, min, max, out))
+		return 0;
+	return opt_invalid(state, name, arg, what, min, max);
+}
+
+error_t opt_seconds(const struct argp_state *state, const char *name, const char *arg,
+		    unsigned max_s, __u64 *out_ns)
+{
+	if (!parse_seconds(arg, max_s, out_ns))
+		return 0;
+	return opt_invalid(state, name, arg,
+			   "a number of seconds (above 0, at most %u, fractions allowed)", max_s);
 }
 
 /* Limits of the shared options. */
@@ -149,35 +221,27 @@ static error_t common_parse(int key, char *arg, struct argp_state *state)
 					   "a requester ID (a number up to 0xffffff, or bus:dev.fn such as 00:01.0)");
 		break;
 	case OPT_PASID:
-		if (parse_u32(arg, 0, MAX_PASID, &o->pasid))
-			return opt_invalid(state, "--pasid", arg, "a PASID (0 to %#x)", MAX_PASID);
-		break;
+		return opt_u32(state, "--pasid", arg, 0, MAX_PASID, &o->pasid, "a PASID (%u to %#x)");
 	case OPT_IOMMU:
-		if (parse_u32(arg, 0, MAX_IOMMU, &o->iommu))
-			return opt_invalid(state, "--iommu", arg,
-					   "an IOMMU instance number (0 to %u)", MAX_IOMMU);
-		break;
+		return opt_u32(state, "--iommu", arg, 0, MAX_IOMMU, &o->iommu,
+			       "an IOMMU instance number (%u to %u)");
 	case 'j':
 		o->json = true;
 		break;
 	case OPT_GROUPS:
-		if (parse_u32(arg, 1, MAX_GROUPS, &o->max_groups))
-			return opt_invalid(state, "--groups", arg,
-					   "a group table size (1 to %u)", MAX_GROUPS);
-		break;
+		return opt_u32(state, "--groups", arg, 1, MAX_GROUPS, &o->max_groups,
+			       "a group table size (%u to %u)");
 	case 'v':
 		o->verbose = true;
 		break;
 	case ARGP_KEY_ARG:
 		if (o->nargs == 0) {
-			if (parse_seconds(arg, MAX_INTERVAL_S, &o->interval_ns))
-				return opt_invalid(state, "interval", arg,
-						   "a number of seconds (above 0, at most %u, fractions allowed)",
-						   MAX_INTERVAL_S);
+			if (opt_seconds(state, "interval", arg, MAX_INTERVAL_S, &o->interval_ns))
+				return EINVAL;
 		} else if (o->nargs == 1) {
-			if (parse_u32(arg, 1, MAX_COUNT, &v))
-				return opt_invalid(state, "count", arg,
-						   "a number of intervals (1 to %u)", MAX_COUNT);
+			if (opt_u32(state, "count", arg, 1, MAX_COUNT, &v,
+				    "a number of intervals (%u to %u)"))
+				return EINVAL;
 			o->count = v;
 		} else {
 			argp_error(state, "unexpected argument '%s': only [interval [count]] may follow the options.",

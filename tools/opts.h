@@ -24,10 +24,20 @@ const char *event_name(unsigned type);
 /*
  * For a bad option value: argp_error() with "NAME 'ARG' is not WHAT." (WHAT
  * from fmt, saying what is expected), which exits with status 64; returns
- * EINVAL for parsers run with ARGP_NO_EXIT.
+ * EINVAL for parsers run with ARGP_NO_EXIT.  NAME is the long option
+ * ("--linear"); the sentence says "-L" where the user typed that.
  */
 error_t opt_invalid(const struct argp_state *state, const char *name, const char *arg,
 		    const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+/*
+ * An option's value with parse_u32() or parse_seconds(), else opt_invalid():
+ * what is a format taking min and max, "a number of rows (%u to %u)"; the
+ * seconds sentence is the same for all.  Return 0 or opt_invalid()'s value.
+ */
+error_t opt_u32(const struct argp_state *state, const char *name, const char *arg,
+		__u32 min, __u32 max, __u32 *out, const char *what);
+error_t opt_seconds(const struct argp_state *state, const char *name, const char *arg,
+		    unsigned max_s, __u64 *out_ns);
 
 /*
  * Shared options: --rid, --pasid, --iommu, -j, --groups, -v and the

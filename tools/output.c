@@ -2,6 +2,7 @@
 #include <math.h>
 #include <string.h>
 #include "output.h"
+#include "riommu.h"
 
 void rec_init(struct record *r)
 {
@@ -66,6 +67,42 @@ void rec_raw(struct record *r, const char *name, const char *json)
 
 	if (f)
 		f->str = json;
+}
+
+void rec_opt_u64(struct record *r, const char *name, bool has, __u64 v)
+{
+	if (has)
+		rec_u64(r, name, v);
+	else
+		rec_null(r, name);
+}
+
+void rec_start(struct record *r, const char *type)
+{
+	rec_init(r);
+	rec_u64(r, "schema", RIOMMU_SCHEMA);
+	rec_str(r, "type", type);
+}
+
+void rec_fields(struct record *r, const struct field *f, int n)
+{
+	struct field *x;
+	int i;
+
+	for (i = 0; i < n; i++) {
+		/* their null cases: not finite, NULL */
+		if (f[i].t == FT_DBL) {
+			rec_dbl(r, f[i].name, f[i].d);
+			continue;
+		}
+		if (f[i].t == FT_STR) {
+			rec_str(r, f[i].name, f[i].str);
+			continue;
+		}
+		x = rec_add(r, f[i].name, f[i].t);
+		if (x)
+			*x = f[i];
+	}
 }
 
 const char *json_escape(char *buf, size_t len, const char *s)

@@ -38,6 +38,23 @@ void rec_dbl(struct record *r, const char *name, double v);
 void rec_str(struct record *r, const char *name, const char *v);
 void rec_null(struct record *r, const char *name);
 void rec_raw(struct record *r, const char *name, const char *json);
+/* rec_u64(), or rec_null() where the value does not apply (!has). */
+void rec_opt_u64(struct record *r, const char *name, bool has, __u64 v);
+/* Start of every NDJSON record: rec_init(), "schema", "type". */
+void rec_start(struct record *r, const char *type);
+
+/*
+ * Fields from a list, each added as rec_u64(), rec_dbl(), ... would:
+ * REC_FIELDS(r, F_U64("requests", n), F_DBL("req_s", x), ...).
+ */
+#define F_U64(n, v)	{ .name = (n), .t = FT_U64, .u = (v) }
+#define F_DBL(n, v)	{ .name = (n), .t = FT_DBL, .d = (v) }
+#define F_STR(n, v)	{ .name = (n), .t = FT_STR, .str = (v) }
+#define F_OPT(n, has, v) { .name = (n), .t = (has) ? FT_U64 : FT_NULL, .u = (v) }
+void rec_fields(struct record *r, const struct field *f, int n);
+#define REC_FIELDS(r, ...)						\
+	rec_fields((r), (const struct field[]){ __VA_ARGS__ },		\
+		   sizeof((const struct field[]){ __VA_ARGS__ }) / sizeof(struct field))
 
 /* JSON string body with escapes, into buf; returns buf. */
 const char *json_escape(char *buf, size_t len, const char *s);

@@ -70,8 +70,8 @@ static error_t parse_arg(int key, char *arg, struct argp_state *state)
 		state->child_inputs[0] = &env.common;
 		break;
 	case 'r':
-		if (parse_u32(arg, 1, 100000, &v))
-			return opt_invalid(state, "--rows", arg, "a number of rows (1 to 100000)");
+		if (opt_u32(state, "--rows", arg, 1, 100000, &v, "a number of rows (%u to %u)"))
+			return EINVAL;
 		env.rows = v;
 		break;
 	case 's':
@@ -86,18 +86,13 @@ static error_t parse_arg(int key, char *arg, struct argp_state *state)
 		env.noclear = true;
 		break;
 	case 't':
-		if (parse_seconds(arg, 86400, &env.timeout_ns))
-			return opt_invalid(state, "--timeout", arg,
-					   "a number of seconds (above 0, at most 86400, fractions allowed)");
-		break;
+		return opt_seconds(state, "--timeout", arg, 86400, &env.timeout_ns);
 	case OPT_CSV:
 		env.csv = true;
 		break;
 	case OPT_MAXROWS:
-		if (parse_u32(arg, 1, 1 << 16, &env.max_rows))
-			return opt_invalid(state, "--max-rows", arg,
-					   "a statistics table size (1 to 65536)");
-		break;
+		return opt_u32(state, "--max-rows", arg, 1, 1 << 16, &env.max_rows,
+			       "a statistics table size (%u to %u)");
 	case ARGP_KEY_END:
 		if (env.json && env.csv) {
 			argp_error(state, "-j and --csv cannot be used together.");
@@ -282,24 +277,16 @@ static void print_interval(struct riommu_top_bpf *skel, double iv, const __u64 *
 
 	if (env.json || env.csv) {
 		if (env.json) {
-			rec_init(&rec);
-			rec_u64(&rec, "schema", RIOMMU_SCHEMA);
-			rec_str(&rec, "type", "summary");
-			rec_dbl(&rec, "time", now_wall);
-			rec_dbl(&rec, "interval", iv);
-			rec_u64(&rec, "requests", req);
-			rec_u64(&rec, "groups", grp);
-			rec_u64(&rec, "reported", d_reported);
-			rec_u64(&rec, "inflight", infl);
-			rec_u64(&rec, "stuck", nstuck);
-			rec_u64(&rec, "resp_success", succ);
-			rec_u64(&rec, "resp_invalid", inv);
-			rec_u64(&rec, "resp_failure", rfail);
-			rec_u64(&rec, "failures", fails);
-			rec_u64(&rec, "pq_errors", pqerr);
-			rec_u64(&rec, "drop_group_table_full", drops[RIOMMU_DROP_GRP_FULL]);
-			rec_u64(&rec, "drop_response_without_request", drops[RIOMMU_DROP_NO_REQ]);
-			rec_u64(&rec, "drop_stats_table_full", drops[RIOMMU_DROP_ROW_FULL]);
+			rec_start(&rec, "summary");
+			REC_FIELDS(&rec, F_DBL("time", now_wall), F_DBL("interval", iv),
+				   F_U64("requests", req), F_U64("groups", grp),
+				   F_U64("reported", d_reported), F_U64("inflight", infl),
+				   F_U64("stuck", nstuck),
+				   F_U64("resp_success", succ), F_U64("resp_invalid", inv),
+				   F_U64("resp_failure", rfail),
+				   F_U64("failures", fails), F_U64("pq_errors", pqerr));
+			riommu_rec_drops(&rec, drops, (const int[]){ RIOMMU_DROP_GRP_FULL,
+					 RIOMMU_DROP_NO_REQ, RIOMMU_DROP_ROW_FULL }, 3);
 			emit_json(stdout, &rec);
 		}
 		for (i = 0; i < nshow; i++) {
@@ -317,20 +304,12 @@ static void print_interval(struct riommu_top_bpf *skel, double iv, const __u64 *
 		for (i = 0; env.json && i < nstuck; i++) {
 			struct stuck *s = &stucks[i];
 
-			rec_init(&rec);
-			rec_u64(&rec, "schema", RIOMMU_SCHEMA);
-			rec_str(&rec, "type", "stuck");
-			rec_dbl(&rec, "time", now_wall);
-			rec_u64(&rec, "iommu", s->k.iommu);
-			rec_u64(&rec, "rid", s->k.devid);
-			if (s->g.flags & RIOMMU_F_PV)
-				rec_u64(&rec, "pasid", s->k.pasid);
-			else
-				rec_null(&rec, "pasid");
-			rec_u64(&rec, "prgi", s->k.prgi);
-			rec_u64(&rec, "requests", s->g.nreq);
-			rec_u64(&rec, "addr", s->g.addr);
-			rec_dbl(&rec, "age_ms", s->age / 1e6);
+			rec_start(&rec, "stuck");
+			REC_FIELDS(&rec, F_DBL("time", now_wall),
+				   F_U64("iommu", s->k.iommu), F_U64("rid", s->k.devid),
+				   F_OPT("pasid", s->g.flags & RIOMMU_F_PV, s->k.pasid),
+				   F_U64("prgi", s->k.prgi), F_U64("requests", s->g.nreq),
+				   F_U64("addr", s->g.addr), F_DBL("age_ms", s->age / 1e6));
 			emit_json(stdout, &rec);
 		}
 		fflush(stdout);
@@ -448,14 +427,11 @@ int main(int argc, char **argv)
 
 	skel = riommu_top_bpf__open();
 	if (!skel) {
-		fprintf(stderr, "riommu-top: failed to open the BPF object: %s\n", strerror(errno));
+		riommu_open_error("riommu-top");
 		return 1;
 	}
-	skel->rodata->targ_iommu = env.iommu;
-	skel->rodata->targ_rid = env.rid;
-	skel->rodata->targ_pasid = env.pasid;
+	RIOMMU_COMMON_RODATA(skel, &env.common);
 	skel->rodata->per_pasid = env.per_pasid;
-	skel->rodata->grp_buckets = riommu_grp_size(skel->maps.groups, env.max_groups);
 	skel->rodata->nrows = riommu_table_size(skel->maps.row_keys, skel->maps.rows, env.max_rows);
 	env.max_rows = skel->rodata->nrows;
 	if (!tps[TP_IOPF_FAILURE].present)

@@ -81,9 +81,8 @@ static error_t parse_arg(int key, char *arg, struct argp_state *state)
 		env.ms = true;
 		break;
 	case 'L':
-		if (parse_u32(arg, 1, 1000000, &env.lin_step))
-			return opt_invalid(state, "--linear", arg, "a bucket width (1 to 1000000)");
-		break;
+		return opt_u32(state, "--linear", arg, 1, 1000000, &env.lin_step,
+			       "a bucket width (%u to %u)");
 	case 'c':
 		env.cumulative = true;
 		break;
@@ -99,10 +98,7 @@ static error_t parse_arg(int key, char *arg, struct argp_state *state)
 					   "an event list (comma list of consume, report, response, failure, error, all)");
 		break;
 	case 'd':
-		if (parse_seconds(arg, 31536000, &env.duration_ns))
-			return opt_invalid(state, "--duration", arg,
-					   "a number of seconds (above 0, at most 31536000, fractions allowed)");
-		break;
+		return opt_seconds(state, "--duration", arg, 31536000, &env.duration_ns);
 	case ARGP_KEY_END:
 		if (env.events && env.failures) {
 			argp_error(state, "-e and -f cannot be used together.");
@@ -302,32 +298,16 @@ static void print_hists(double iv)
 		if (env.json) {
 			const struct riommu_hist_key *k = &hs[i].key;
 
-			rec_init(&rec);
-			rec_u64(&rec, "schema", RIOMMU_SCHEMA);
-			rec_str(&rec, "type", "hist");
-			rec_dbl(&rec, "time", riommu_wall_s());
-			rec_dbl(&rec, "interval", iv);
-			rec_u64(&rec, "cumulative", env.cumulative);
-			if (k->rid == RIOMMU_ANY) {
-				rec_null(&rec, "iommu");
-				rec_null(&rec, "rid");
-			} else {
-				rec_u64(&rec, "iommu", k->iommu);
-				rec_u64(&rec, "rid", k->rid);
-			}
-			if (k->pasid >= RIOMMU_NOPASID)
-				rec_null(&rec, "pasid");
-			else
-				rec_u64(&rec, "pasid", k->pasid);
-			rec_str(&rec, "unit", env.ms ? "ms" : "us");
-			rec_u64(&rec, "count", l->count);
-			rec_u64(&rec, "sum_ns", l->sum);
-			rec_dbl(&rec, "avg", avg);
-			rec_dbl(&rec, "p50", p50);
-			rec_dbl(&rec, "p90", p90);
-			rec_dbl(&rec, "p99", p99);
-			rec_dbl(&rec, "p999", p999);
-			rec_dbl(&rec, "max", max);
+			rec_start(&rec, "hist");
+			REC_FIELDS(&rec, F_DBL("time", riommu_wall_s()), F_DBL("interval", iv),
+				   F_U64("cumulative", env.cumulative),
+				   F_OPT("iommu", k->rid != RIOMMU_ANY, k->iommu),
+				   F_OPT("rid", k->rid != RIOMMU_ANY, k->rid),
+				   F_OPT("pasid", k->pasid < RIOMMU_NOPASID, k->pasid),
+				   F_STR("unit", env.ms ? "ms" : "us"),
+				   F_U64("count", l->count), F_U64("sum_ns", l->sum), F_DBL("avg", avg),
+				   F_DBL("p50", p50), F_DBL("p90", p90), F_DBL("p99", p99),
+				   F_DBL("p999", p999), F_DBL("max", max));
 			json_hist_array(arr1, sizeof(arr1), v.log2, RIOMMU_LOG2_SLOTS, false);
 			rec_raw(&rec, "log2", arr1);
 			if (env.lin_step) {
@@ -377,30 +357,17 @@ static int handle_event(void *ctx, void *data, size_t len)
 	if (env.json) {
 		char dev[RIOMMU_DEVNAME_LEN + 1];
 
-		rec_init(&rec);
-		rec_u64(&rec, "schema", RIOMMU_SCHEMA);
-		rec_str(&rec, "type", "event");
-		rec_str(&rec, "event", event_name(e->type));
-		rec_u64(&rec, "ts_ns", e->ts);
-		rec_dbl(&rec, "time_s", rel);
-		if (e->iommu == RIOMMU_ANY)
-			rec_null(&rec, "iommu");
-		else
-			rec_u64(&rec, "iommu", e->iommu);
+		rec_start(&rec, "event");
+		REC_FIELDS(&rec, F_STR("event", event_name(e->type)), F_U64("ts_ns", e->ts),
+			   F_DBL("time_s", rel), F_OPT("iommu", e->iommu != RIOMMU_ANY, e->iommu));
 		if (e->type == RIOMMU_EV_PQ_ERROR) {
-			rec_u64(&rec, "errors", (__u32)e->val);
-			rec_u64(&rec, "head", e->prgi);
-			rec_u64(&rec, "tail", e->reason);
+			REC_FIELDS(&rec, F_U64("errors", (__u32)e->val), F_U64("head", e->prgi),
+				   F_U64("tail", e->reason));
 			emit_json(stdout, &rec);
 			return 0;
 		}
-		rec_u64(&rec, "rid", e->rid);
-		if (pv)
-			rec_u64(&rec, "pasid", e->pasid);
-		else
-			rec_null(&rec, "pasid");
-		rec_u64(&rec, "prgi", e->prgi);
-		rec_u64(&rec, "flags", e->flags);
+		REC_FIELDS(&rec, F_U64("rid", e->rid), F_OPT("pasid", pv, e->pasid),
+			   F_U64("prgi", e->prgi), F_U64("flags", e->flags));
 		switch (e->type) {
 		case RIOMMU_EV_CONSUME:
 			rec_u64(&rec, "addr", e->addr);
@@ -414,13 +381,9 @@ static int handle_event(void *ctx, void *data, size_t len)
 		case RIOMMU_EV_RESPONSE:
 			rec_u64(&rec, "code", (__u32)e->val);
 			rec_str(&rec, "code_name", riommu_prgr_name(e->val));
-			if (e->lat) {
-				rec_u64(&rec, "lat_ns", e->lat);
-				rec_u64(&rec, "requests", e->reason);
-			} else {
-				rec_null(&rec, "lat_ns");
-				rec_null(&rec, "requests");
-			}
+			/* no request seen: no latency */
+			rec_opt_u64(&rec, "lat_ns", e->lat, e->lat);
+			rec_opt_u64(&rec, "requests", e->lat, e->reason);
 			break;
 		case RIOMMU_EV_FAILURE:
 			rec_u64(&rec, "addr", e->addr);
@@ -531,12 +494,9 @@ static int run_events(struct riommu_trace_bpf *skel)
 	if (env.json) {
 		struct record rec;
 
-		rec_init(&rec);
-		rec_u64(&rec, "schema", RIOMMU_SCHEMA);
-		rec_str(&rec, "type", "drops");
-		rec_u64(&rec, "drop_ringbuf_full", drops[RIOMMU_DROP_RINGBUF]);
-		rec_u64(&rec, "drop_group_table_full", drops[RIOMMU_DROP_GRP_FULL]);
-		rec_u64(&rec, "drop_response_without_request", drops[RIOMMU_DROP_NO_REQ]);
+		rec_start(&rec, "drops");
+		riommu_rec_drops(&rec, drops, (const int[]){ RIOMMU_DROP_RINGBUF,
+				 RIOMMU_DROP_GRP_FULL, RIOMMU_DROP_NO_REQ }, 3);
 		emit_json(stdout, &rec);
 	} else if (drops[RIOMMU_DROP_RINGBUF] || drops[RIOMMU_DROP_GRP_FULL]) {
 		fprintf(stderr, "riommu-trace: lost %llu events (ring buffer full), %llu groups "
@@ -579,19 +539,16 @@ int main(int argc, char **argv)
 
 	skel = riommu_trace_bpf__open();
 	if (!skel) {
-		fprintf(stderr, "riommu-trace: failed to open the BPF object: %s\n", strerror(errno));
+		riommu_open_error("riommu-trace");
 		return 1;
 	}
-	skel->rodata->targ_iommu = env.iommu;
-	skel->rodata->targ_rid = env.rid;
-	skel->rodata->targ_pasid = env.pasid;
+	RIOMMU_COMMON_RODATA(skel, &env.common);
 	skel->rodata->events_mode = ev;
 	skel->rodata->ev_mask = env.ev_mask;
 	skel->rodata->per_rid = env.per_rid;
 	skel->rodata->per_pasid = env.per_pasid;
 	skel->rodata->targ_ms = env.ms;
 	skel->rodata->lin_step = env.lin_step;
-	skel->rodata->grp_buckets = riommu_grp_size(skel->maps.groups, env.max_groups);
 	/* only what the mode needs; consume and response always pair groups */
 	if (!ev || !(env.ev_mask & RIOMMU_EVM(RIOMMU_EV_REPORT)))
 		bpf_program__set_autoload(skel->progs.trace_pq_report, false);

@@ -121,41 +121,24 @@ void top_row_record(struct record *rec, const struct top_row *r, double t,
 {
 	const struct riommu_row *d = &r->d;
 
-	rec_init(rec);
-	rec_u64(rec, "schema", RIOMMU_SCHEMA);
-	rec_str(rec, "type", "row");
-	rec_dbl(rec, "time", t);
-	rec_dbl(rec, "interval", iv);
-	rec_u64(rec, "iommu", r->key.iommu);
-	if (r->key.rid == RIOMMU_ANY)
-		rec_null(rec, "rid");
-	else
-		rec_u64(rec, "rid", r->key.rid);
-	if (!per_pasid || r->key.pasid >= RIOMMU_NOPASID)
-		rec_null(rec, "pasid");
-	else
-		rec_u64(rec, "pasid", r->key.pasid);
-	rec_u64(rec, "requests", d->requests);
-	rec_dbl(rec, "req_s", r->req_s);
-	rec_u64(rec, "groups", d->groups);
-	rec_dbl(rec, "grp_s", r->grp_s);
-	rec_u64(rec, "inflight", r->inflight);
-	rec_dbl(rec, "oldest_ms", r->oldest_ns / 1e6);
-	rec_u64(rec, "lat_count", d->lat.count);
-	rec_u64(rec, "lat_sum_ns", d->lat.sum);
-	rec_dbl(rec, "lat_avg_us", r->avg_us);
-	rec_dbl(rec, "lat_p50_us", r->p50_us);
-	rec_dbl(rec, "lat_p99_us", r->p99_us);
-	rec_dbl(rec, "lat_max_us", r->max_us);
-	rec_u64(rec, "resp_success", d->resp_success);
-	rec_u64(rec, "resp_invalid", d->resp_invalid);
-	rec_u64(rec, "resp_failure", d->resp_failure);
-	rec_u64(rec, "resp_other", d->resp_other);
-	rec_u64(rec, "failures", d->failures);
-	rec_u64(rec, "pq_errors", d->pq_errors);
-	rec_u64(rec, "pq_overflows", d->pq_overflows);
-	rec_u64(rec, "pq_memfaults", d->pq_memfaults);
-	rec_u64(rec, "stop_markers", d->stop_markers);
-	rec_u64(rec, "report_errors", d->report_errors);
-	rec_u64(rec, "unknown_devid", d->unknown_devid);
+	rec_start(rec, "row");
+	REC_FIELDS(rec, F_DBL("time", t), F_DBL("interval", iv),
+		   F_U64("iommu", r->key.iommu),
+		   F_OPT("rid", r->key.rid != RIOMMU_ANY, r->key.rid),
+		   F_OPT("pasid", per_pasid && r->key.pasid < RIOMMU_NOPASID, r->key.pasid),
+		   F_U64("requests", d->requests), F_DBL("req_s", r->req_s),
+		   F_U64("groups", d->groups), F_DBL("grp_s", r->grp_s),
+		   F_U64("inflight", r->inflight), F_DBL("oldest_ms", r->oldest_ns / 1e6),
+		   /* latency */
+		   F_U64("lat_count", d->lat.count), F_U64("lat_sum_ns", d->lat.sum),
+		   F_DBL("lat_avg_us", r->avg_us), F_DBL("lat_p50_us", r->p50_us),
+		   F_DBL("lat_p99_us", r->p99_us), F_DBL("lat_max_us", r->max_us),
+		   /* responses, failure notifications, PQ errors */
+		   F_U64("resp_success", d->resp_success), F_U64("resp_invalid", d->resp_invalid),
+		   F_U64("resp_failure", d->resp_failure), F_U64("resp_other", d->resp_other),
+		   F_U64("failures", d->failures), F_U64("pq_errors", d->pq_errors),
+		   F_U64("pq_overflows", d->pq_overflows), F_U64("pq_memfaults", d->pq_memfaults),
+		   /* pq_report */
+		   F_U64("stop_markers", d->stop_markers), F_U64("report_errors", d->report_errors),
+		   F_U64("unknown_devid", d->unknown_devid));
 }

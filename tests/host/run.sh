@@ -29,25 +29,34 @@ bad_says() {
 	check_eq "$tool: says why it rejects $*" "$tool: $sentence" "$(printf '%s\n' "$err" | head -1)"
 }
 bad riommu-top -x
-bad_says riommu-top "--rows '0' is not a number of rows (1 to 100000)." -r 0
+bad_says riommu-top "-r '0' is not a number of rows (1 to 100000)." -r 0
+bad_says riommu-top "--rows '0' is not a number of rows (1 to 100000)." --rows 0
 bad riommu-top -r abc
-bad_says riommu-top "--sort 'bogus' is not a sort key (req, grp, inflight, age, avg, p50, p99, max, fail, inv or rid)." -s bogus
+bad_says riommu-top "-s 'bogus' is not a sort key (req, grp, inflight, age, avg, p50, p99, max, fail, inv or rid)." -s bogus
 bad riommu-top --rid 0x1000000
 bad_says riommu-top "--rid '1:2' is not a requester ID (a number up to 0xffffff, or bus:dev.fn such as 00:01.0)." --rid 1:2
 bad riommu-top --pasid 0x100000
 bad riommu-top --iommu -1
-bad_says riommu-top "--timeout '0' is not a number of seconds (above 0, at most 86400, fractions allowed)." -t 0
+bad_says riommu-top "-t '0' is not a number of seconds (above 0, at most 86400, fractions allowed)." -t 0
+bad_says riommu-top "--timeout '0' is not a number of seconds (above 0, at most 86400, fractions allowed)." --timeout=0
 bad riommu-top 0
 bad riommu-top 1 0
 bad riommu-top 1 2 3
 bad_says riommu-top "-j and --csv cannot be used together." -j --csv
 bad_says riommu-top "--max-rows '0' is not a statistics table size (1 to 65536)." --max-rows 0
-bad_says riommu-trace "--linear '0' is not a bucket width (1 to 1000000)." -L 0
-bad_says riommu-trace "--types 'bogus' is not an event list (comma list of consume, report, response, failure, error, all)." -t bogus
+# the sentence names the option as typed: short, long, abbreviated long
+bad_says riommu-trace "-L '0' is not a bucket width (1 to 1000000)." -L 0
+bad_says riommu-trace "-L '0' is not a bucket width (1 to 1000000)." -L0
+bad_says riommu-trace "-L '0' is not a bucket width (1 to 1000000)." -cL 0
+bad_says riommu-trace "--linear '0' is not a bucket width (1 to 1000000)." --linear 0
+bad_says riommu-trace "--linear '0' is not a bucket width (1 to 1000000)." --linear=0
+bad_says riommu-trace "--linear '0' is not a bucket width (1 to 1000000)." --lin 0
+bad_says riommu-trace "-t 'bogus' is not an event list (comma list of consume, report, response, failure, error, all)." -t bogus
 bad_says riommu-trace "-e and -f cannot be used together." -e -f
 bad_says riommu-trace "interval and count apply to histograms; use -d with -e or -f." -e 1
 bad_says riommu-trace "-d applies to -e or -f; use interval and count for histograms." -d 5
-bad_says riommu-trace "--duration '0' is not a number of seconds (above 0, at most 31536000, fractions allowed)." -e -d 0
+bad_says riommu-trace "-d '0' is not a number of seconds (above 0, at most 31536000, fractions allowed)." -e -d 0
+bad_says riommu-trace "--duration '0' is not a number of seconds (above 0, at most 31536000, fractions allowed)." -e --duration 0
 bad riommu-trace --rid xyz
 bad_says riommu-trace "count 'x' is not a number of intervals (1 to 2147483647)." 1 x
 bad_says riommu-trace "--groups '0' is not a group table size (1 to 4194304)." --groups 0
