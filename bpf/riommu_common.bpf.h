@@ -32,6 +32,19 @@ int prog(struct bpf_raw_tracepoint_args *ctx)				\
 	return body(ctx->args);						\
 }
 
+/*
+ * Both tools trace the same five events (riommu_tps, docs/interfaces.md),
+ * with bodies named <tool>_consume, _report, _response, _error and
+ * _failure; the programs are <tool>_pq_consume, <tool>_pq_report,
+ * <tool>_page_response, <tool>_pq_error and <tool>_iopf_failure (+ _btf).
+ */
+#define RIOMMU_TPS(tool)							\
+RIOMMU_TP(pq_consume, tool##_pq_consume, tool##_consume)			\
+RIOMMU_TP(pq_report, tool##_pq_report, tool##_report)				\
+RIOMMU_TP(page_response, tool##_page_response, tool##_response)		\
+RIOMMU_TP(pq_error, tool##_pq_error, tool##_error)				\
+RIOMMU_TP(iopf_failure, tool##_iopf_failure, tool##_failure)
+
 /* Filters, set by user space before load (RIOMMU_ANY = no filter). */
 const volatile __u32 targ_iommu = RIOMMU_ANY;
 const volatile __u32 targ_rid = RIOMMU_ANY;

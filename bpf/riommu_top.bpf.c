@@ -149,10 +149,6 @@ static __always_inline int top_failure(const __u64 *args)
 	return 0;
 }
 
-RIOMMU_TP(pq_consume, top_pq_consume, top_consume)
-RIOMMU_TP(pq_report, top_pq_report, top_report)
-RIOMMU_TP(page_response, top_page_response, top_response)
-RIOMMU_TP(pq_error, top_pq_error, top_error)
-RIOMMU_TP(iopf_failure, top_iopf_failure, top_failure)
+RIOMMU_TPS(top)
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";

@@ -90,13 +90,21 @@ static __always_inline struct riommu_event *ev_new(__u32 type, __u64 now)
 	return e;
 }
 
+/* What names an event's group; pq_error: PQ head in prgi (docs/interfaces.md). */
+static __always_inline void ev_id(struct riommu_event *e, __u32 iommu, __u32 rid, __u32 pasid,
+				  __u32 flags, __u32 prgi)
+{
+	e->iommu = iommu;
+	e->rid = rid;
+	e->pasid = pasid;
+	e->flags = flags;
+	e->prgi = prgi;
+}
+
+/* ev_id() from the arguments of the riscv_iommu page request events */
 static __always_inline void ev_fill(struct riommu_event *e, const __u64 *args)
 {
-	e->iommu = args[RA_IOMMU];
-	e->rid = args[RA_DEVID];
-	e->pasid = args[RA_PASID];
-	e->flags = args[RA_FLAGS];
-	e->prgi = args[RA_PRGI];
+	ev_id(e, args[RA_IOMMU], args[RA_DEVID], args[RA_PASID], args[RA_FLAGS], args[RA_PRGI]);
 }
 
 static __always_inline int trace_consume(const __u64 *args)
@@ -169,11 +177,8 @@ static __always_inline int trace_error(const __u64 *args)
 	e = ev_new(RIOMMU_EV_PQ_ERROR, bpf_ktime_get_ns());
 	if (!e)
 		return 0;
-	e->iommu = iommu;
-	e->rid = RIOMMU_ANY;
-	e->pasid = RIOMMU_ANY;
+	ev_id(e, iommu, RIOMMU_ANY, RIOMMU_ANY, 0, args[RE_HEAD]);
 	e->val = args[RE_ERRORS];
-	e->prgi = args[RE_HEAD];
 	e->reason = args[RE_TAIL];
 	bpf_ringbuf_submit(e, 0);
 	return 0;
@@ -193,11 +198,7 @@ static __always_inline int trace_failure(const __u64 *args)
 	e = ev_new(RIOMMU_EV_FAILURE, bpf_ktime_get_ns());
 	if (!e)
 		return 0;
-	e->iommu = iommu;
-	e->rid = rid;
-	e->pasid = pasid;
-	e->flags = flags;
-	e->prgi = args[RF_GRPID];
+	ev_id(e, iommu, rid, pasid, flags, args[RF_GRPID]);
 	e->addr = args[RF_ADDR];
 	e->perm = args[RF_PERM];
 	e->val = args[RF_CODE];
@@ -211,10 +212,6 @@ static __always_inline int trace_failure(const __u64 *args)
 	return 0;
 }
 
-RIOMMU_TP(pq_consume, trace_pq_consume, trace_consume)
-RIOMMU_TP(pq_report, trace_pq_report, trace_report)
-RIOMMU_TP(page_response, trace_page_response, trace_response)
-RIOMMU_TP(pq_error, trace_pq_error, trace_error)
-RIOMMU_TP(iopf_failure, trace_iopf_failure, trace_failure)
+RIOMMU_TPS(trace)
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";
