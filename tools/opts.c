@@ -257,3 +257,28 @@ static error_t common_parse(int key, char *arg, struct argp_state *state)
 }
 
 const struct argp common_argp = { .options = common_options, .parser = common_parse };
+
+struct tool_input {
+	struct common_opts *common;
+	argp_parser_t parse;
+};
+
+/* The tool's parser, after handing common_argp its values. */
+static error_t tool_parse(int key, char *arg, struct argp_state *state)
+{
+	const struct tool_input *in = state->input;
+
+	if (key == ARGP_KEY_INIT)
+		state->child_inputs[0] = in->common;
+	return in->parse(key, arg, state);
+}
+
+error_t common_argp_parse(const struct argp_option *options, argp_parser_t parser,
+			  const char *doc, struct common_opts *common, int argc, char **argv)
+{
+	static const struct argp_child children[] = { { &common_argp, 0, NULL, 0 }, {} };
+	const struct argp argp = { options, tool_parse, "[interval [count]]", doc, children };
+	struct tool_input in = { common, parser };
+
+	return argp_parse(&argp, argc, argv, 0, NULL, &in);
+}

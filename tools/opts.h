@@ -73,9 +73,17 @@ struct common_opts {
 
 /*
  * The argp child parsing them.  The parent points it at its values in
- * ARGP_KEY_INIT: state->child_inputs[0] = &env.common.  A bad value ends
- * the program with exit status 64 and one sentence naming the option.
+ * ARGP_KEY_INIT: state->child_inputs[0] = &env.common (common_argp_parse()
+ * does it for the tools).  A bad value ends the program with exit status 64
+ * and one sentence naming the option.
  */
 extern const struct argp common_argp;
+
+/*
+ * argp_parse() of a tool: its options and parser (no ARGP_KEY_INIT needed),
+ * with common_argp as the child filling common, and [interval [count]].
+ */
+error_t common_argp_parse(const struct argp_option *options, argp_parser_t parser,
+			  const char *doc, struct common_opts *common, int argc, char **argv);
 
 #endif

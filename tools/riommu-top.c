@@ -66,9 +66,6 @@ static error_t parse_arg(int key, char *arg, struct argp_state *state)
 	__u32 v;
 
 	switch (key) {
-	case ARGP_KEY_INIT:
-		state->child_inputs[0] = &env.common;
-		break;
 	case 'r':
 		if (opt_u32(state, "--rows", arg, 1, 100000, &v, "a number of rows (%u to %u)"))
 			return EINVAL;
@@ -411,14 +408,11 @@ static void tick(void *ctx, __u32 ended, __u64 now, double iv)
 
 int main(int argc, char **argv)
 {
-	static const struct argp_child children[] = { { &common_argp, 0, NULL, 0 }, {} };
-	static const struct argp argp = { opts, parse_arg, "[interval [count]]", doc, children };
 	struct riommu_tp tps[ARRAY_SIZE(riommu_tps)];
 	struct riommu_top_bpf *skel = NULL;
 	int noattach, err;
 
-	err = argp_parse(&argp, argc, argv, 0, NULL, NULL);
-	if (err)
+	if (common_argp_parse(opts, parse_arg, doc, &env.common, argc, argv))
 		return 2;
 	memcpy(tps, riommu_tps, sizeof(tps));
 	noattach = riommu_tool_begin("riommu-top", env.verbose, tps, ARRAY_SIZE(tps));

@@ -68,9 +68,6 @@ static const struct argp_option opts[] = {
 static error_t parse_arg(int key, char *arg, struct argp_state *state)
 {
 	switch (key) {
-	case ARGP_KEY_INIT:
-		state->child_inputs[0] = &env.common;
-		break;
 	case 'D':
 		env.per_rid = true;
 		break;
@@ -519,15 +516,12 @@ static void tick(void *ctx, __u32 ended, __u64 now, double iv)
 
 int main(int argc, char **argv)
 {
-	static const struct argp_child children[] = { { &common_argp, 0, NULL, 0 }, {} };
-	static const struct argp argp = { opts, parse_arg, "[interval [count]]", doc, children };
 	struct riommu_tp tps[ARRAY_SIZE(riommu_tps)];
 	struct riommu_trace_bpf *skel = NULL;
 	int noattach, err;
 	bool ev;
 
-	err = argp_parse(&argp, argc, argv, 0, NULL, NULL);
-	if (err)
+	if (common_argp_parse(opts, parse_arg, doc, &env.common, argc, argv))
 		return 2;
 	ev = env.events || env.failures;
 	memcpy(tps, riommu_tps, sizeof(tps));
