@@ -106,6 +106,7 @@ struct riommu_intervals {
 	void (*tick)(void *ctx, __u32 ended, __u64 now_ns, double interval_s);
 	void *ctx;
 };
+
 void riommu_run_intervals(const struct riommu_intervals *iv);
 
 /* CLOCK_MONOTONIC in ns: the clock of bpf_ktime_get_ns(). */
@@ -137,6 +138,7 @@ struct riommu_ro_map {
 	__u32 n;
 	size_t len;
 };
+
 struct bpf_map;
 int riommu_ro_mmap(struct bpf_map *map, struct riommu_ro_map *m);
 void riommu_ro_munmap(struct riommu_ro_map *m);

@@ -172,7 +172,7 @@ error_t opt_u32(const struct argp_state *state, const char *name, const char *ar
 }
 
 error_t opt_seconds(const struct argp_state *state, const char *name, const char *arg,
-		    unsigned max_s, __u64 *out_ns)
+		    unsigned int max_s, __u64 *out_ns)
 {
 	if (!parse_seconds(arg, max_s, out_ns))
 		return 0;
@@ -221,7 +221,8 @@ static error_t common_parse(int key, char *arg, struct argp_state *state)
 					   "a requester ID (a number up to 0xffffff, or bus:dev.fn such as 00:01.0)");
 		break;
 	case OPT_PASID:
-		return opt_u32(state, "--pasid", arg, 0, MAX_PASID, &o->pasid, "a PASID (%u to %#x)");
+		return opt_u32(state, "--pasid", arg, 0, MAX_PASID, &o->pasid,
+			       "a PASID (%u to %#x)");
 	case OPT_IOMMU:
 		return opt_u32(state, "--iommu", arg, 0, MAX_IOMMU, &o->iommu,
 			       "an IOMMU instance number (%u to %u)");

@@ -37,7 +37,7 @@ error_t opt_invalid(const struct argp_state *state, const char *name, const char
 error_t opt_u32(const struct argp_state *state, const char *name, const char *arg,
 		__u32 min, __u32 max, __u32 *out, const char *what);
 error_t opt_seconds(const struct argp_state *state, const char *name, const char *arg,
-		    unsigned max_s, __u64 *out_ns);
+		    unsigned int max_s, __u64 *out_ns);
 
 /*
  * Shared options: --rid, --pasid, --iommu, -j, --groups, -v and the

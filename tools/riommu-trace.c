@@ -302,9 +302,9 @@ static void print_hists(double iv)
 				   F_OPT("rid", k->rid != RIOMMU_ANY, k->rid),
 				   F_OPT("pasid", k->pasid < RIOMMU_NOPASID, k->pasid),
 				   F_STR("unit", env.ms ? "ms" : "us"),
-				   F_U64("count", l->count), F_U64("sum_ns", l->sum), F_DBL("avg", avg),
-				   F_DBL("p50", p50), F_DBL("p90", p90), F_DBL("p99", p99),
-				   F_DBL("p999", p999), F_DBL("max", max));
+				   F_U64("count", l->count), F_U64("sum_ns", l->sum),
+				   F_DBL("avg", avg), F_DBL("p50", p50), F_DBL("p90", p90),
+				   F_DBL("p99", p99), F_DBL("p999", p999), F_DBL("max", max));
 			json_hist_array(arr1, sizeof(arr1), v.log2, RIOMMU_LOG2_SLOTS, false);
 			rec_raw(&rec, "log2", arr1);
 			if (env.lin_step) {
