@@ -82,6 +82,7 @@
 #define R_FIRST_SEND	0x098
 #define R_LAST_RESP_NS	0x0a0
 #define R_DMA_STATUS	0x0a8
+#define R_ATS_INVAL	0x0ac
 
 #define ST_RUNNING	(1u << 0)
 #define CTRL_START	(1u << 0)
@@ -313,6 +314,7 @@ static void print_status(void)
 		{ "resp_unexpected", R_RESP_UNEXP, 0 }, { "dma_ok", R_DMA_OK, 0 },
 		{ "dma_fail", R_DMA_FAIL, 0 },	{ "last_resp", R_LAST_RESP, 0 },
 		{ "stalls", R_STALLS, 0 },	{ "dma_status", R_DMA_STATUS, 0 },
+		{ "ats_inval", R_ATS_INVAL, 0 },
 		{ "addr", R_ADDR, 1 },		{ "lat_count", R_LAT_COUNT, 1 },
 		{ "lat_sum_ns", R_LAT_SUM, 1 },	{ "lat_min_ns", R_LAT_MIN, 1 },
 		{ "lat_max_ns", R_LAT_MAX, 1 },	{ "first_send_ns", R_FIRST_SEND, 1 },
