@@ -1,9 +1,10 @@
 # Guest side: page-request traffic for the demo and its test; sourced.
 # Real page requests come from QEMU's riommu-pri-testdev when the lab has it
-# (make demo boots the patched QEMU); the fault injector adds what hardware
-# cannot send on demand: PASID requests without a handler and a RID the
-# IOMMU does not know.  riommu-test answers the device's requests: Success in
-# its good window after a 2 ms delay, Invalid outside it.
+# (make demo boots the patched QEMU), PASID 5 ones included, which have no
+# handler; the fault injector adds what a device does not send: requests
+# from a RID the IOMMU does not know (and everything when the lab has no
+# test device).  riommu-test answers the device's requests: Success in its
+# good window after a 2 ms delay, Invalid outside it.
 # shellcheck shell=sh
 
 INJECT=/sys/kernel/debug/riscv-iommu/iommu0/pq_inject
@@ -32,6 +33,7 @@ demo_setup() {
 	DEMO_HW_BDF=$($PT find 2>/dev/null | head -n 1)
 	if [ -n "$DEMO_HW_BDF" ]; then
 		bind_endpoint "$DEMO_HW_BDF" || return 1
+		$PT -d "$DEMO_HW_BDF" pasid-enable || return 1
 		DEMO_RID=$(rid_of "$DEMO_HW_BDF")
 		return 0
 	fi
@@ -56,12 +58,14 @@ demo_traffic_loop() {
 				rate=200 prgi=$prgi keep > /dev/null
 			$PT -d "$DEMO_HW_BDF" run addr=0x40000000 perm=r group=2 count=2 \
 				rate=100 prgi=$(( (prgi + 8) % 512 )) keep > /dev/null
+			# No PASID handler: failure notifications with PASID 5.
+			$PT -d "$DEMO_HW_BDF" run addr=0x10001000 perm=w group=1 count=2 \
+				rate=100 pasid=5 prgi=$(( (prgi + 10) % 512 )) keep > /dev/null
 		else
 			echo "devid=$DEMO_RID prgi=$prgi addr=0x10000000 perm=rw count=4 groups=8 rate=400 last" > "$INJECT"
 			echo "devid=$DEMO_RID prgi=$(( (prgi + 8) % 512 )) addr=0x40000000 perm=r count=2 groups=2 rate=200 last" > "$INJECT"
+			echo "devid=$DEMO_RID pasid=5 prgi=$(( (prgi + 10) % 512 )) addr=0x10001000 perm=w count=1 groups=2 rate=200 last" > "$INJECT"
 		fi
-		# No PASID handler: failure notifications with PASID 5.
-		echo "devid=$DEMO_RID pasid=5 prgi=$(( (prgi + 10) % 512 )) addr=0x10001000 perm=w count=1 groups=2 rate=200 last" > "$INJECT"
 		# A RID the IOMMU does not know: Invalid Request from the driver.
 		echo "devid=0x300 prgi=1 addr=0x1000 perm=r last" > "$INJECT"
 		prgi=$(( (prgi + 12) % 512 ))
