@@ -8,11 +8,7 @@ cd /src || exit 1
 setup_or_bail
 
 # Success window [0x10000000, 0x10100000)
-echo 0x10000000 > "$RT/good_start"
-echo 0x100000 > "$RT/good_size"
-echo 0 > "$RT/delay_us"
-echo 1 > "$RT/fail_code"
-echo 1 > "$RT/reset"
+rt_setup 0x100000
 trace_start
 rid=$((DEVID))
 

@@ -17,10 +17,7 @@ fi
 # count sleeping (GFP_KERNEL) allocations too; one line per forced failure
 echo N > $FS/ignore-gfp-wait
 echo 1 > $FS/verbose
-echo 0x10000000 > "$RT/good_start"
-echo 0x100000 > "$RT/good_size"
-echo 0 > "$RT/delay_us"
-echo 1 > "$RT/reset"
+rt_setup 0x100000
 echo 0 > $TR/tracing_on
 echo > $TR/trace
 echo 1 > $TR/events/riscv_iommu/page_response/enable

@@ -8,9 +8,7 @@ cd /src || exit 1
 . tests/lab/notify-common.inc
 setup_or_bail
 
-echo 0x10000000 > "$RT/good_start"
-echo 0x100000 > "$RT/good_size"
-echo 1 > "$RT/reset"
+rt_setup 0x100000
 trace_start
 teardowns() { trace_lines | grep -c "$BDF rid=.* reason=$R_TEARDOWN"; }
 no_handlers() { trace_lines | grep -c "$BDF rid=.* reason=$R_NO_HANDLER"; }
@@ -68,8 +66,7 @@ check_eq "unbind: no late answers" 6 "$(teardowns)"
 # 5. Remove the function with groups pending
 bind_rt "$BDF"
 check_eq "rebind" 1 "$(cat "$RT/attach")"
-echo 0x10000000 > "$RT/good_start"
-echo 0x100000 > "$RT/good_size"
+rt_setup 0x100000
 pend 40
 check_eq "remove: 3 groups pending" 3 "$(rt_stat pending)"
 echo 1 > "/sys/bus/pci/devices/$BDF/remove"
@@ -88,8 +85,7 @@ sleep 0.5
 check_cmd "rescan: function back" test -e "/sys/bus/pci/devices/$BDF"
 if bind_rt "$BDF"; then
 	pass "rescan: riommu-test binds again"
-	echo 0x10000000 > "$RT/good_start"
-	echo 0x100000 > "$RT/good_size"
+	rt_setup 0x100000
 	inject prgi=60 addr=0x20000000 perm=r last
 	wait_stat total 1
 	check_eq "rescan: failure delivered" 1 "$(rt_stat total)"

@@ -6,10 +6,7 @@ cd /src || exit 1
 . tests/lab/notify-common.inc
 setup_or_bail
 
-echo 0x10000000 > "$RT/good_start"
-echo 0x100000 > "$RT/good_size"
-echo 0 > "$RT/delay_us"
-echo 1 > "$RT/reset"
+rt_setup 0x100000
 trace_start
 rid=$((DEVID))
 

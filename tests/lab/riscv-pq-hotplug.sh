@@ -10,8 +10,7 @@ cd /src || exit 1
 pq_require
 
 pq_setup_testdev
-echo 0x10000000 > "$RT/good_start"
-echo 0x40000000 > "$RT/good_size"
+rt_setup 0x40000000
 trace_stop
 
 N=20000

@@ -111,10 +111,7 @@ if ! bind_rt "$BDF"; then
 fi
 RT=/sys/kernel/debug/riommu-test/$BDF
 pass "B setup: riommu-test bound"
-echo 0x10000000 > "$RT/good_start"
-echo 0x10000000 > "$RT/good_size"
-echo 0 > "$RT/delay_us"
-echo 1 > "$RT/fail_code"
+rt_setup 0x10000000
 
 trace_start
 r0=$(pqs responses)

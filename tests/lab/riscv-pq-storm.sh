@@ -8,9 +8,7 @@ cd /src || exit 1
 pq_require
 
 pq_setup_testdev
-echo 0x10000000 > "$RT/good_start"
-echo 0x40000000 > "$RT/good_size"
-echo 0 > "$RT/delay_us"
+rt_setup 0x40000000
 trace_stop
 
 # KASAN (the lab's debug variant) keeps freed objects in its quarantine and
