@@ -6,9 +6,9 @@
  * PRI test function), takes over its DMA, attaches a paging domain with its
  * own fault handler, registers a page request failure notifier for the
  * function's Requester ID, and then enables the function as a bus master so
- * that it can send page requests. Page requests for the function (from the device,
- * or from an IOMMU driver's fault injector) then get a known answer, and the
- * failures the IOMMU core reports can be checked against it.
+ * that it can send page requests. Page requests for the function (from the
+ * device, or from an IOMMU driver's fault injector) then get a known answer,
+ * and the failures the IOMMU core reports can be checked against it.
  *
  * The fault handler answers a group Success when every request in it lies in
  * [good_start, good_start + good_size), and fail_code otherwise, after
@@ -301,6 +301,15 @@ static void riommu_test_unregister(struct riommu_test *t)
 	t->registered = false;
 }
 
+/* Detach first: the core reports the groups it answers for us */
+static void riommu_test_stop(struct riommu_test *t)
+{
+	mutex_lock(&t->ctl_lock);
+	riommu_test_detach(t);
+	riommu_test_unregister(t);
+	mutex_unlock(&t->ctl_lock);
+}
+
 static int riommu_test_stats_show(struct seq_file *s, void *unused)
 {
 	static const char * const names[RT_NR_REASONS] = {
@@ -516,7 +525,7 @@ static int riommu_test_probe(struct pci_dev *pdev,
 	ret = pcim_enable_device(pdev);
 	if (ret) {
 		dev_err_probe(dev, ret, "cannot enable the function\n");
-		goto err_detach;
+		goto err_stop;
 	}
 	pci_set_master(pdev);
 
@@ -526,11 +535,8 @@ static int riommu_test_probe(struct pci_dev *pdev,
 		 t->attached ? "" : "not ");
 	return 0;
 
-err_detach:
-	mutex_lock(&t->ctl_lock);
-	riommu_test_detach(t);
-	riommu_test_unregister(t);
-	mutex_unlock(&t->ctl_lock);
+err_stop:
+	riommu_test_stop(t);
 err_owner:
 	iommu_device_release_dma_owner(dev);
 err_wq:
@@ -547,11 +553,7 @@ static void riommu_test_remove(struct pci_dev *pdev)
 	/* No new page requests once the fault domain starts to go */
 	pci_clear_master(pdev);
 
-	mutex_lock(&t->ctl_lock);
-	/* Detach first: the core reports the groups it answers for us */
-	riommu_test_detach(t);
-	riommu_test_unregister(t);
-	mutex_unlock(&t->ctl_lock);
+	riommu_test_stop(t);
 
 	iommu_device_release_dma_owner(&pdev->dev);
 	destroy_workqueue(t->wq);
