@@ -9,8 +9,7 @@ cd /src || exit 1
 . tests/lab/riscv-pq-common.inc
 pq_require
 
-pq_setup_testdev
-rt_setup 0x40000000
+pq_setup_testdev 0x40000000
 trace_stop
 
 N=20000

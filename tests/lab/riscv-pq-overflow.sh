@@ -8,8 +8,7 @@ cd /src || exit 1
 . tests/lab/riscv-pq-common.inc
 pq_require
 
-pq_setup_testdev
-rt_setup 0x10000000
+pq_setup_testdev 0x10000000
 
 trace_start
 o0=$(pqs overflows)

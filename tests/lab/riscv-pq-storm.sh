@@ -7,8 +7,7 @@ cd /src || exit 1
 . tests/lab/riscv-pq-common.inc
 pq_require
 
-pq_setup_testdev
-rt_setup 0x40000000
+pq_setup_testdev 0x40000000
 trace_stop
 
 # KASAN (the lab's debug variant) keeps freed objects in its quarantine and
