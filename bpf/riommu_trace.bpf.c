@@ -73,12 +73,15 @@ static __always_inline void hist_add(__u32 iommu, __u32 rid, __u32 pasid,
 	}
 }
 
+/* now: the event's clock reading, 0: none yet (read here, once the mask lets it through) */
 static __always_inline struct riommu_event *ev_new(__u32 type, __u64 now)
 {
 	struct riommu_event *e;
 
 	if (!(ev_mask & RIOMMU_EVM(type)))
 		return NULL;
+	if (!now)
+		now = bpf_ktime_get_ns();
 	e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
 	if (!e) {
 		count_drop(RIOMMU_DROP_RINGBUF);
@@ -115,9 +118,7 @@ static __always_inline int trace_consume(const __u64 *args)
 	/* failure events name the IOMMU: only they need the RID's */
 	if (consume_request(args, events_mode, &now) == CONSUME_FILTERED || !events_mode)
 		return 0;
-	if (!now)	/* the group was joined: no reading yet */
-		now = bpf_ktime_get_ns();
-	e = ev_new(RIOMMU_EV_CONSUME, now);
+	e = ev_new(RIOMMU_EV_CONSUME, now);	/* now 0: the group was joined */
 	if (!e)
 		return 0;
 	ev_fill(e, args);
@@ -133,7 +134,7 @@ static __always_inline int trace_report(const __u64 *args)
 	if (!events_mode || filtered(args[RA_IOMMU], args[RA_DEVID], args[RA_PASID],
 				     args[RA_FLAGS]))
 		return 0;
-	e = ev_new(RIOMMU_EV_REPORT, bpf_ktime_get_ns());
+	e = ev_new(RIOMMU_EV_REPORT, 0);
 	if (!e)
 		return 0;
 	ev_fill(e, args);
@@ -174,7 +175,7 @@ static __always_inline int trace_error(const __u64 *args)
 
 	if (!events_mode || (targ_iommu != RIOMMU_ANY && iommu != targ_iommu))
 		return 0;
-	e = ev_new(RIOMMU_EV_PQ_ERROR, bpf_ktime_get_ns());
+	e = ev_new(RIOMMU_EV_PQ_ERROR, 0);
 	if (!e)
 		return 0;
 	ev_id(e, iommu, RIOMMU_ANY, RIOMMU_ANY, 0, args[RE_HEAD]);
@@ -195,7 +196,7 @@ static __always_inline int trace_failure(const __u64 *args)
 
 	if (!events_mode || filtered(iommu, rid, pasid, flags))
 		return 0;
-	e = ev_new(RIOMMU_EV_FAILURE, bpf_ktime_get_ns());
+	e = ev_new(RIOMMU_EV_FAILURE, 0);
 	if (!e)
 		return 0;
 	ev_id(e, iommu, rid, pasid, flags, args[RF_GRPID]);
