@@ -69,14 +69,6 @@ void rec_raw(struct record *r, const char *name, const char *json)
 		f->str = json;
 }
 
-void rec_opt_u64(struct record *r, const char *name, bool has, __u64 v)
-{
-	if (has)
-		rec_u64(r, name, v);
-	else
-		rec_null(r, name);
-}
-
 void rec_start(struct record *r, const char *type)
 {
 	rec_init(r);

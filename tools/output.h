@@ -38,8 +38,6 @@ void rec_dbl(struct record *r, const char *name, double v);
 void rec_str(struct record *r, const char *name, const char *v);
 void rec_null(struct record *r, const char *name);
 void rec_raw(struct record *r, const char *name, const char *json);
-/* rec_u64(), or rec_null() where the value does not apply (!has). */
-void rec_opt_u64(struct record *r, const char *name, bool has, __u64 v);
 /* Start of every NDJSON record: rec_init(), "schema", "type". */
 void rec_start(struct record *r, const char *type);
 

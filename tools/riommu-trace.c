@@ -379,8 +379,8 @@ static int handle_event(void *ctx, void *data, size_t len)
 			rec_u64(&rec, "code", (__u32)e->val);
 			rec_str(&rec, "code_name", riommu_prgr_name(e->val));
 			/* no request seen: no latency */
-			rec_opt_u64(&rec, "lat_ns", e->lat, e->lat);
-			rec_opt_u64(&rec, "requests", e->lat, e->reason);
+			REC_FIELDS(&rec, F_OPT("lat_ns", e->lat, e->lat),
+				   F_OPT("requests", e->lat, e->reason));
 			break;
 		case RIOMMU_EV_FAILURE:
 			rec_u64(&rec, "addr", e->addr);
