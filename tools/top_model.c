@@ -27,11 +27,6 @@ int top_sort_parse(const char *s, enum top_sort *out)
 	return -EINVAL;
 }
 
-const char *top_sort_name(enum top_sort k)
-{
-	return k < SORT_NR ? sort_names[k] : "?";
-}
-
 #define NCOUNTERS (offsetof(struct riommu_row, lat) / sizeof(__u64))
 
 void top_row_delta(struct riommu_row *d, const struct riommu_row *now,

@@ -25,7 +25,6 @@ struct top_row {
 };
 
 int top_sort_parse(const char *s, enum top_sort *out);
-const char *top_sort_name(enum top_sort k);
 /* d = now - prev for the monotonic counters; d.lat.max[0] = now.lat.max[0] */
 void top_row_delta(struct riommu_row *d, const struct riommu_row *now,
 		   const struct riommu_row *prev);
