@@ -10,42 +10,25 @@
 INJECT=/sys/kernel/debug/riscv-iommu/iommu0/pq_inject
 PT=/src/build/riscv64/pri-testdev
 
-# rid_of BDF: RID = bus << 8 | devfn
-rid_of() {
-	bus=$((0x$(echo "$1" | cut -d: -f2)))
-	slot=$((0x$(echo "$1" | cut -d: -f3 | cut -d. -f1)))
-	fn=$(echo "$1" | cut -d. -f2)
-	printf '0x%x\n' $(( (bus << 8) | (slot << 3) | fn ))
-}
+# find_testdev, bind_rt, bdf_devid
+. tests/lab/testdev.inc
 
-# bind_endpoint BDF: give the function to riommu-test
-bind_endpoint() {
-	d=/sys/bus/pci/devices/$1
-	[ -e "$d/driver" ] && echo "$1" > "$d/driver/unbind"
-	echo riommu-test > "$d/driver_override"
-	echo "$1" > /sys/bus/pci/drivers_probe
-	echo 2000 > "/sys/kernel/debug/riommu-test/$1/delay_us"
-}
-
-# demo_setup: bind the endpoints; sets DEMO_HW_BDF (may be empty) and
-# DEMO_RID, the RID whose traffic the demo is about.
+# demo_setup: bind riommu-test (2 ms handler delay) to the endpoint; sets
+# DEMO_HW_BDF (may be empty) and DEMO_RID, the RID whose traffic the demo
+# is about.
 demo_setup() {
 	DEMO_HW_BDF=$($PT find 2>/dev/null | head -n 1)
 	if [ -n "$DEMO_HW_BDF" ]; then
-		bind_endpoint "$DEMO_HW_BDF" || return 1
-		$PT -d "$DEMO_HW_BDF" pasid-enable || return 1
-		DEMO_RID=$(rid_of "$DEMO_HW_BDF")
-		return 0
+		bdf=$DEMO_HW_BDF
+	elif ! bdf=$(find_testdev); then
+		echo "demo: neither riommu-pri-testdev nor pci-testdev in this guest" >&2
+		return 1
 	fi
-	for d in /sys/bus/pci/devices/*; do
-		if [ "$(cat "$d/vendor")" = 0x1b36 ] && [ "$(cat "$d/device")" = 0x0005 ]; then
-			bind_endpoint "$(basename "$d")" || return 1
-			DEMO_RID=$(rid_of "$(basename "$d")")
-			return 0
-		fi
-	done
-	echo "demo: neither riommu-pri-testdev nor pci-testdev in this guest" >&2
-	return 1
+	bind_rt "$bdf" && echo 2000 > "/sys/kernel/debug/riommu-test/$bdf/delay_us" || return 1
+	if [ -n "$DEMO_HW_BDF" ]; then
+		$PT -d "$DEMO_HW_BDF" pasid-enable || return 1
+	fi
+	DEMO_RID=$(bdf_devid "$bdf")
 }
 
 # demo_traffic_loop: generate traffic forever (run it in the background).
