@@ -6,17 +6,12 @@
 cd /src || exit 1
 . tests/lab/hw-common.inc
 hw_setup
-rt_stat() { awk -v n="$1" '$1 == n { print $2 }' "$RT/stats"; }
 
 N=6
 echo 2000000 > "$RT/delay_us"	# the handler answers only after 2 s
 echo 1 > "$RT/reset"
 pt run addr=$GOOD count=$N group=2 perm=r prgi=1 nowait
-i=0
-while [ "$(rt_stat pending)" != $N ] && [ $i -lt 50 ]; do
-	sleep 0.1
-	i=$((i + 1))
-done
+wait_stat pending $N
 check_eq "$N groups pending in the handler" $N "$(rt_stat pending)"
 check_eq "device: no response yet" 0 "$(pt_status resp_total)"
 
