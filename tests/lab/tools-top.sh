@@ -78,7 +78,6 @@ check_eq "top: only that group stuck" "$u2/30" \
 tr_latencies > $TMP/lat.txt
 check_eq "tracefs: 11 answered groups" 11 "$(wc -l < $TMP/lat.txt)"
 # per (rid, pasid): sum and max in ns
-trsum() { awk -v d="$1" -v p="$2" '$2 == d && $4 == p { s += $6 } END { printf "%.0f\n", s }' $TMP/lat.txt; }
 trmax() { awk -v d="$1" -v p="$2" '$2 == d && $4 == p && $6 > m { m = $6 } END { printf "%.0f\n", m }' $TMP/lat.txt; }
 near "top rid $d1: latency sum agrees with tracefs" "$(trsum $d1 0)" "$(sum lat_sum_ns $d1 null)" 2
 near "top rid $d2 pasid 5: latency sum agrees with tracefs" "$(trsum $d2 5)" "$(sum lat_sum_ns $d2 5)" 4

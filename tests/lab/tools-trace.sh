@@ -31,7 +31,6 @@ d2=$((D2))
 u1=$((U1))
 u3=$((U3))
 tr_latencies > $TMP/lat.txt
-trsum() { awk -v d="$1" -v p="$2" '$2 == d && $4 == p { s += $6 } END { printf "%.0f\n", s }' $TMP/lat.txt; }
 
 # histograms: one per (iommu, rid, pasid) with answered groups
 srt() { tr ' ' '\n' | sort | tr '\n' ' ' | sed 's/ $//'; }
