@@ -112,11 +112,12 @@ static __always_inline void ev_fill(struct riommu_event *e, const __u64 *args)
 
 static __always_inline int trace_consume(const __u64 *args)
 {
+	/* failure events name the IOMMU: only they need the RID's */
+	bool note_rid = events_mode && (ev_mask & RIOMMU_EVM(RIOMMU_EV_FAILURE));
 	struct riommu_event *e;
 	__u64 now = 0;
 
-	/* failure events name the IOMMU: only they need the RID's */
-	if (consume_request(args, events_mode, &now) == CONSUME_FILTERED || !events_mode)
+	if (consume_request(args, note_rid, &now) == CONSUME_FILTERED || !events_mode)
 		return 0;
 	e = ev_new(RIOMMU_EV_CONSUME, now);	/* now 0: the group was joined */
 	if (!e)
