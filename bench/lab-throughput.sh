@@ -21,7 +21,8 @@ best_rate() {
 	best=0
 	r=0
 	while [ $r -lt "$ROUNDS" ]; do
-		rate=$("$RATE" -i "$INJ" "$N" | awk '{ print $6 }') || exit 1
+		out=$("$RATE" -i "$INJ" "$N") || exit 1
+		rate=$(echo "$out" | awk '{ print $6 }')
 		[ "$rate" -gt $best ] && best=$rate
 		r=$((r + 1))
 	done
@@ -63,8 +64,8 @@ detach() {
 }
 
 echo "# injector throughput, $N one-request groups per write, best of $ROUNDS"
-best_rate > /dev/null	# warm-up: first-run costs stay out of the figures
-base=$(best_rate)
+best_rate > /dev/null || exit 1	# warm-up: first-run costs stay out of the figures
+base=$(best_rate) || exit 1
 printf '%-28s %12s %7s %12s\n' "tools attached" "groups/s" "ratio" "+ns/group"
 # ratio to none, and the time each group costs more than with none
 row() {
