@@ -51,6 +51,7 @@ expect() { # RID PASID "field=value ..."
 }
 check_eq "top: every record has schema 1" 0 "$(jq -s '[.[] | select(.schema != 1)] | length' $TMP/top.json)"
 expect $u3 null "requests=1 groups=1 resp_invalid=1 lat_count=1 unknown_devid=1"
+expect $u3 7 "requests=1 groups=1 resp_invalid=1 lat_count=1 unknown_devid=1"
 expect $d1 null "requests=6 groups=2 resp_success=1 resp_invalid=1 resp_failure=0 failures=1 lat_count=2 stop_markers=0 unknown_devid=0"
 expect $d2 5 "requests=12 groups=4 resp_success=0 resp_invalid=4 failures=4 lat_count=4"
 expect $d2 null "requests=2 groups=2 resp_success=2 resp_invalid=0 failures=0 lat_count=2"
@@ -76,7 +77,7 @@ check_eq "top: only that group stuck" "$u2/30" \
 
 # latency: tracefs timestamps of the same pq_consume/page_response events
 tr_latencies > $TMP/lat.txt
-check_eq "tracefs: 11 answered groups" 11 "$(wc -l < $TMP/lat.txt)"
+check_eq "tracefs: 12 answered groups" 12 "$(wc -l < $TMP/lat.txt)"
 # per (rid, pasid): sum and max in ns
 trmax() { awk -v d="$1" -v p="$2" '$2 == d && $4 == p && $6 > m { m = $6 } END { printf "%.0f\n", m }' $TMP/lat.txt; }
 near "top rid $d1: latency sum agrees with tracefs" "$(trsum $d1 0)" "$(sum lat_sum_ns $d1 null)" 2
