@@ -15,10 +15,11 @@ KVARIANT ?= lab
 export KDIR KVARIANT
 
 SIDRUN := lab/sidrun
-KERNEL_ART = $(RIOMMU_CACHE)/kernel-$(KVARIANT)-current
+# The artifact directory this tree's inputs name (lab/kernel-build.sh --path).
+kernel_art = $$(KVARIANT=$(1) $(SIDRUN) lab/kernel-build.sh --path)
 
-.PHONY: all toolchain kernel guest tools qemu lab demo test test-host test-bpf test-lab \
-	check-series bench clean clean-cache help
+.PHONY: all toolchain kernel kernel-lab kernel-debug guest tools qemu lab demo test \
+	test-host test-bpf test-lab test-debug check-series bench clean clean-cache help
 
 all: kernel tools
 
@@ -30,16 +31,23 @@ toolchain:
 
 kernel: toolchain
 	@$(SIDRUN) lab/kernel-build.sh >/dev/null
-	@echo "kernel: $$(readlink -f $(KERNEL_ART))/Image"
+	@echo "kernel: $(call kernel_art,$(KVARIANT))/Image"
+
+# The tools take their vmlinux.h from the lab kernel; make test also boots
+# the debug kernel (KASAN, lockdep) for the teardown scenarios.
+kernel-lab kernel-debug: toolchain
+	@KVARIANT=$(@:kernel-%=%) $(SIDRUN) lab/kernel-build.sh >/dev/null
 
 guest: toolchain
 	@$(SIDRUN) lab/guest-root.sh >/dev/null
 
 # vmlinux.h comes from the lab kernel's BTF, so the tools build after it.
-tools: kernel
+tools: kernel-lab
 	@lab/stage.sh "tools: host and riscv64 builds" \
-		$(SIDRUN) $(MAKE) -s -C tools VMLINUX_BTF=$(KERNEL_ART)/vmlinux
+		$(SIDRUN) $(MAKE) -s -C tools VMLINUX_BTF=$(call kernel_art,lab)/vmlinux
 	@$(SIDRUN) $(MAKE) -s -C tests/lab/pri-testdev
+	@mkdir -p build/riscv64/selftests
+	@art=$(call kernel_art,lab); cp "$$art"/selftests/* build/riscv64/selftests/
 
 # QEMU with PCIe PRI in riscv-iommu and the riommu-pri-testdev endpoint
 # (qemu/patches on Debian's source), cached in $(RIOMMU_CACHE)/qemu-<hash>.
@@ -53,7 +61,7 @@ lab: kernel guest tools qemu
 demo: kernel guest tools qemu
 	@lab/demo.sh
 
-test: kernel guest tools qemu
+test: kernel kernel-debug guest tools qemu
 	@tests/run
 
 test-host: toolchain
@@ -62,6 +70,8 @@ test-bpf: tools
 	@tests/run bpf
 test-lab: kernel guest tools qemu
 	@tests/run lab
+test-debug: kernel-debug guest tools qemu
+	@tests/run debug
 
 check-series: kernel
 	@driver/check-series.sh

@@ -13,12 +13,14 @@ if [ -f "$dir/.riommu-complete" ]; then
 	echo "$dir"
 	exit 0
 fi
+need_mirror
 stage_begin "guest root: extracting riscv64 packages into $dir" >&2
 rm -rf "$dir.tmp"
 pkgs=$(grep -v '^#' "$RIOMMU_TOP/lab/guest-packages.txt" | grep . | paste -sd, -)
-mmdebstrap --mode=root --variant=extract --architectures=riscv64 \
+mmdebstrap_pinned "guest root" "$RIOMMU_TOP/lab/guest-packages.txt" \
+	--mode=root --variant=extract --architectures=riscv64 \
 	--aptopt="$APT_NOVALID" --include="$pkgs" \
-	sid "$dir.tmp" "deb $SID_MIRROR sid main" >&2
+	sid "$dir.tmp" "deb $SID_MIRROR sid main"
 cd "$dir.tmp"
 # Debian's merged /usr: packages ship under usr/ and expect these links.
 for d in bin sbin lib; do

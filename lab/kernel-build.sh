@@ -1,11 +1,16 @@
 #!/bin/bash
 # Build the lab kernel: linux-source-7.2 (or KDIR) + driver/overlay +
 # driver/patches + driver/lab.config.  Runs inside the sid root.
-# Output: $RIOMMU_CACHE/kernel-<variant>-<hash>/{Image,vmlinux,config}.
+# Output: $RIOMMU_CACHE/kernel-<variant>-<hash>/{Image,vmlinux,config} and
+# selftests/{iommufd,iommufd_fail_nth} (tools/testing/selftests/iommu).
 # The hash covers every input, so an unchanged tree rebuilds nothing; a
 # changed one rebuilds incrementally in a persistent O= directory.
+#   lab/kernel-build.sh          build (if needed), print the artifact directory
+#   lab/kernel-build.sh --path   only print it: the kernel this tree names
 set -euo pipefail
 . "$(dirname "$0")/common.sh"
+path_only=
+[ "${1:-}" = --path ] && path_only=1
 
 variant=${KVARIANT:-lab}
 frags=("$RIOMMU_TOP/driver/lab.config")
@@ -15,7 +20,7 @@ hash=$(inputs_hash "$RIOMMU_TOP/driver/overlay" "$RIOMMU_TOP/driver/patches" \
 	"${frags[@]}" "$RIOMMU_TOP/lab/kernel-build.sh" "$src_id" \
 	${KDIR:+$(git -C "$KDIR" rev-parse HEAD 2>/dev/null || date +%s)})
 art=$RIOMMU_CACHE/kernel-$variant-$hash
-if [ -f "$art/Image" ]; then
+if [ -n "$path_only" ] || [ -f "$art/Image" ]; then
 	echo "$art"
 	exit 0
 fi
@@ -84,15 +89,23 @@ stage_begin "kernel: configuring ($variant)" >&2
 "${kmake[@]}" tinyconfig >&2
 (cd "$out" && "$tree/scripts/kconfig/merge_config.sh" -m -O . .config "${frags[@]}" >/dev/null)
 "${kmake[@]}" olddefconfig >&2
+# Every option's last setting across the fragments must be in .config (a
+# later fragment overrides an earlier one, as merge_config.sh does).
 missing=0
+declare -A want=()
 for f in "${frags[@]}"; do
 	while IFS= read -r line; do
 		case "$line" in
-		CONFIG_*=n) opt=${line%%=*}
-			grep -q "^$opt=" "$out/.config" && { echo "    $opt should be off" >&2; missing=1; } ;;
-		CONFIG_*=*) grep -qx "$line" "$out/.config" || { echo "    not applied: $line" >&2; missing=1; } ;;
+		CONFIG_*=*) want[${line%%=*}]=$line ;;
 		esac
 	done < "$f"
+done
+for opt in "${!want[@]}"; do
+	line=${want[$opt]}
+	case "$line" in
+	*=n) grep -q "^$opt=" "$out/.config" && { echo "    $opt should be off" >&2; missing=1; } ;;
+	*) grep -qx "$line" "$out/.config" || { echo "    not applied: $line" >&2; missing=1; } ;;
+	esac
 done
 if [ "$missing" = 1 ] && [ -z "${KCONFIG_ALLOW_MISSING:-}" ]; then
 	echo "kernel: the fragment did not apply (see above); set KCONFIG_ALLOW_MISSING=1 to go on" >&2
@@ -106,10 +119,21 @@ stage_begin "kernel: building Image (incremental, -j$(nproc))" >&2
 	{ grep -v 'resolve_btfids: unresolved symbol' || true; } >&2
 stage_end >&2
 
-mkdir -p "$art.tmp"
+# The kernel's own iommufd suite, from this same tree (the mock driver's
+# uapi comes with it), static for the guest.
+stage_begin "kernel: selftests/iommu (riscv64, static)" >&2
+"${kmake[@]}" headers >&2
+rm -rf "$out/selftests-iommu"
+make -s -C "$tree/tools/testing/selftests/iommu" OUTPUT="$out/selftests-iommu" \
+	ARCH=riscv CROSS_COMPILE=riscv64-linux-gnu- KHDR_INCLUDES="-isystem $out/usr/include" \
+	LDFLAGS="-static -L/usr/lib/riscv64-linux-gnu" >&2
+stage_end >&2
+
+rm -rf "$art.tmp"
+mkdir -p "$art.tmp/selftests"
+cp "$out/selftests-iommu/iommufd" "$out/selftests-iommu/iommufd_fail_nth" "$art.tmp/selftests/"
 cp "$out/arch/riscv/boot/Image" "$out/vmlinux" "$art.tmp/"
 cp "$out/.config" "$art.tmp/config"
 rm -rf "$art"
 mv "$art.tmp" "$art"
-ln -sfn "$(basename "$art")" "$RIOMMU_CACHE/kernel-$variant-current"
 echo "$art"

@@ -15,6 +15,7 @@ if [ -f "$root/.riommu-complete" ]; then
 	exit 0
 fi
 
+need_mirror
 stage_begin "sid root: creating $root (one time, several minutes)" >&2
 if ! command -v mmdebstrap >/dev/null; then
 	apt-get update -qq >&2
@@ -23,9 +24,10 @@ fi
 mkdir -p "$RIOMMU_CACHE"
 rm -rf "$root.tmp"
 pkgs=$(grep -v '^#' "$RIOMMU_TOP/lab/sid-packages.txt" | grep . | paste -sd, -)
-mmdebstrap --mode=root --variant=apt --architectures=amd64,riscv64 \
+mmdebstrap_pinned "sid root" "$RIOMMU_TOP/lab/sid-packages.txt" \
+	--mode=root --variant=apt --architectures=amd64,riscv64 \
 	--aptopt="$APT_NOVALID" \
-	--include="$pkgs" sid "$root.tmp" "deb $SID_MIRROR sid main" >&2
+	--include="$pkgs" sid "$root.tmp" "deb $SID_MIRROR sid main"
 printf '%s\n' "$APT_NOVALID" > "$root.tmp/etc/apt/apt.conf.d/99riommu-novalid"
 touch "$root.tmp/.riommu-complete"
 mv "$root.tmp" "$root"

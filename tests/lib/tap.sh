@@ -5,12 +5,14 @@
 
 tap_fail_count=0
 
+# RIOMMU_TAP_PREFIX names the run (e.g. "debug: ") when the same checks
+# run twice, on two kernels.
 pass() {
-	echo "ok - $1"
+	echo "ok - ${RIOMMU_TAP_PREFIX:-}$1"
 }
 
 fail() {
-	echo "not ok - $1 # ${2:-failed}"
+	echo "not ok - ${RIOMMU_TAP_PREFIX:-}$1 # ${2:-failed}"
 	tap_fail_count=$((tap_fail_count + 1))
 }
 
