@@ -46,6 +46,7 @@ tools: kernel-lab
 	@lab/stage.sh "tools: host and riscv64 builds" \
 		$(SIDRUN) $(MAKE) -s -C tools VMLINUX_BTF=$(call kernel_art,lab)/vmlinux
 	@$(SIDRUN) $(MAKE) -s -C tests/lab/pri-testdev
+	@$(SIDRUN) $(MAKE) -s -C bench lab
 	@mkdir -p build/riscv64/selftests
 	@art=$(call kernel_art,lab); cp "$$art"/selftests/* build/riscv64/selftests/
 

@@ -5,11 +5,14 @@ RIOMMU_CACHE=${RIOMMU_CACHE:-/var/cache/riommu}
 # The Debian mirror this machine's apt uses (its first archive that is not a
 # security one), in one-line or deb822 sources; SID_MIRROR= overrides it.
 apt_debian_mirror() {
-	local d=${APT_ETC:-/etc/apt}
+	local d=${APT_ETC:-/etc/apt} f
 	{
-		cat "$d/sources.list" "$d"/sources.list.d/*.list 2>/dev/null |
-			awk '$1 == "deb" { for (i = 2; i <= NF; i++) if ($i ~ /^[a-z]+:\/\//) { print $i, $(i + 1); break } }'
-		cat "$d"/sources.list.d/*.sources 2>/dev/null |
+		for f in "$d/sources.list" "$d"/sources.list.d/*.list; do
+			[ -f "$f" ] || continue
+			awk '$1 == "deb" { for (i = 2; i <= NF; i++) if ($i ~ /^[a-z]+:\/\//) { print $i, $(i + 1); break } }' "$f"
+		done
+		for f in "$d"/sources.list.d/*.sources; do
+			[ -f "$f" ] || continue
 			awk 'BEGIN { RS = ""; FS = "\n" }
 			/(^|\n)Types:[^\n]*deb([ \n]|$)/ && !/(^|\n)Enabled: *no/ {
 				u = s = ""
@@ -18,8 +21,10 @@ apt_debian_mirror() {
 					if ($i ~ /^Suites:/) { split($i, a, " "); s = a[2] }
 				}
 				if (u != "") print u, s
-			}'
-	} | awk '$2 !~ /security/ && $1 !~ /security/ && $2 ~ /^(sid|unstable|testing|stable|oldstable|bookworm|trixie|forky|duke)/ { print $1; exit }'
+			}' "$f"
+		done
+	} | awk '$2 !~ /security/ && $1 !~ /security/ &&
+		$2 ~ /^(sid|unstable|testing|stable|oldstable|bookworm|trixie|forky|duke)/ { print $1; exit }' || true
 }
 SID_MIRROR=${SID_MIRROR:-$(apt_debian_mirror)}
 SID_MIRROR=${SID_MIRROR%/}

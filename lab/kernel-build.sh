@@ -15,8 +15,18 @@ path_only=
 variant=${KVARIANT:-lab}
 frags=("$RIOMMU_TOP/driver/lab.config")
 [ "$variant" = debug ] && frags+=("$RIOMMU_TOP/driver/lab-debug.config")
+overlay=$RIOMMU_TOP/driver/overlay
+patches=("$RIOMMU_TOP"/driver/patches/*.patch)
+# "pristine": the source with only the fixes the series starts with
+# (RIOMMU_PRISTINE_PATCHES, default 0001-*) and no overlay, to measure what
+# the series changes (docs/selftests.md); the series' own options are absent.
+if [ "$variant" = pristine ]; then
+	overlay=/nonexistent
+	patches=("$RIOMMU_TOP"/driver/patches/${RIOMMU_PRISTINE_PATCHES:-0001-*})
+	KCONFIG_ALLOW_MISSING=1
+fi
 src_id=${KDIR:-$(dpkg-query -W -f='${Version}' linux-source-7.2)}
-hash=$(inputs_hash "$RIOMMU_TOP/driver/overlay" "$RIOMMU_TOP/driver/patches" \
+hash=$(inputs_hash "$overlay" "${patches[@]}" \
 	"${frags[@]}" "$RIOMMU_TOP/lab/kernel-build.sh" "$src_id" \
 	${KDIR:+$(git -C "$KDIR" rev-parse HEAD 2>/dev/null || date +%s)})
 art=$RIOMMU_CACHE/kernel-$variant-$hash
@@ -57,18 +67,18 @@ scratch=$(mktemp -d "$RIOMMU_CACHE/kernel-scratch.XXXXXX")
 trap 'rm -rf "$scratch"' EXIT
 touched=$scratch/touched
 {
-	if [ -d "$RIOMMU_TOP/driver/overlay" ]; then
-		(cd "$RIOMMU_TOP/driver/overlay" && find . -type f | sed 's|^\./||')
+	if [ -d "$overlay" ]; then
+		(cd "$overlay" && find . -type f | sed 's|^\./||')
 	fi
-	cat "$RIOMMU_TOP"/driver/patches/*.patch 2>/dev/null |
+	cat "${patches[@]}" 2>/dev/null |
 		sed -n 's|^+++ b/||p' | cut -f1
 } | sort -u > "$touched"
 mkdir -p "$scratch/t"
 (cd "$pristine" && rsync -a --files-from="$touched" --ignore-missing-args . "$scratch/t/")
-if [ -d "$RIOMMU_TOP/driver/overlay" ]; then
-	cp -r "$RIOMMU_TOP/driver/overlay/." "$scratch/t/"
+if [ -d "$overlay" ]; then
+	cp -r "$overlay/." "$scratch/t/"
 fi
-for p in "$RIOMMU_TOP"/driver/patches/*.patch; do
+for p in "${patches[@]}"; do
 	[ -e "$p" ] || continue
 	echo "    applying $(basename "$p")" >&2
 	patch -s -p1 -d "$scratch/t" < "$p" >&2
@@ -85,7 +95,14 @@ while IFS= read -r f; do
 done < "$touched"
 stage_end >&2
 
+# Kconfig files the series touches count too: a patch may add options.
+mapfile -t touched_kconfig < <(grep -E '(^|/)Kconfig' "$touched" | sed "s|^|$tree/|")
+config_key=$(inputs_hash "${frags[@]}" "$src_id" "$RIOMMU_TOP/lab/kernel-build.sh" "${touched_kconfig[@]}")
+if [ -f "$out/.config" ] && [ "$(cat "$out/.riommu-config-key" 2>/dev/null)" = "$config_key" ]; then
+	echo "==> kernel: configuration unchanged ($variant)" >&2
+else
 stage_begin "kernel: configuring ($variant)" >&2
+rm -f "$out/.riommu-config-key"
 "${kmake[@]}" tinyconfig >&2
 (cd "$out" && "$tree/scripts/kconfig/merge_config.sh" -m -O . .config "${frags[@]}" >/dev/null)
 "${kmake[@]}" olddefconfig >&2
@@ -111,7 +128,9 @@ if [ "$missing" = 1 ] && [ -z "${KCONFIG_ALLOW_MISSING:-}" ]; then
 	echo "kernel: the fragment did not apply (see above); set KCONFIG_ALLOW_MISSING=1 to go on" >&2
 	exit 1
 fi
+echo "$config_key" > "$out/.riommu-config-key"
 stage_end >&2
+fi
 
 stage_begin "kernel: building Image (incremental, -j$(nproc))" >&2
 # resolve_btfids names every kfunc tinyconfig leaves out; that is expected.
@@ -124,6 +143,7 @@ stage_end >&2
 stage_begin "kernel: selftests/iommu (riscv64, static)" >&2
 "${kmake[@]}" headers >&2
 rm -rf "$out/selftests-iommu"
+mkdir -p "$out/selftests-iommu"
 make -s -C "$tree/tools/testing/selftests/iommu" OUTPUT="$out/selftests-iommu" \
 	ARCH=riscv CROSS_COMPILE=riscv64-linux-gnu- KHDR_INCLUDES="-isystem $out/usr/include" \
 	LDFLAGS="-static -L/usr/lib/riscv64-linux-gnu" >&2

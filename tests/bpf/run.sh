@@ -114,5 +114,11 @@ wait $pid
 check_eq "e2e top --csv: header starts with schema" "schema,type" "$(head -1 "$tmp/c.out" | cut -d, -f1,2)"
 n=$(awk -F, 'NR > 1 && $1 != 1' "$tmp/c.out" | wc -l)
 check_eq "e2e top --csv: every record has schema 1" 0 "$n"
+# A short pass of `make bench`'s host part, so the benchmark cannot rot: it
+# runs and prints its figures (nothing is timed or compared).
+$B/riommu-bench -n 2000 -r 1 > "$tmp/bench.out" 2>&1
+check_eq "bench: riommu-bench -n 2000 -r 1 exits 0" 0 $?
+sed 's/^/# /' "$tmp/bench.out"
+check_cmd "bench: prints a per-lifecycle cost in ns" grep -q '[0-9] *ns' "$tmp/bench.out"
 rm -rf "$tmp"
 tap_exit

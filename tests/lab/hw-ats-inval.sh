@@ -4,6 +4,7 @@
 # context changes -- the fault domain detached, attached again -- and page
 # requests answered in between change nothing the device may have cached,
 # so they send no invalidation.
+# lab-plan: 10
 cd /src || exit 1
 . tests/lab/hw-common.inc
 hw_setup

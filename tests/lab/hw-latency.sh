@@ -3,6 +3,7 @@
 # QEMU's virtual clock) and the one tracefs shows (first pq_consume of a
 # group to its page_response) agree in order of magnitude, and both include
 # the delay riommu-test's handler adds before answering.
+# lab-plan: 12
 cd /src || exit 1
 . tests/lab/hw-common.inc
 hw_setup

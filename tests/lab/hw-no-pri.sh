@@ -4,6 +4,7 @@
 # queued: the RISC-V IOMMU answers each group itself with Invalid Request
 # and reports the message in the fault queue (cause 260, transaction type
 # disallowed).  Requests without L get no response.
+# lab-plan: 8
 cd /src || exit 1
 . tests/lib/tap.sh
 PT=/src/build/riscv64/pri-testdev

@@ -3,6 +3,7 @@
 # the code riommu-test's handler chose: Success inside its window, Invalid
 # Request or Response Failure (fail_code) outside; multi-request groups get
 # one response, not one per request; PRG indexes are reused past 512.
+# lab-plan: 45
 cd /src || exit 1
 . tests/lab/hw-common.inc
 hw_setup

@@ -4,6 +4,7 @@
 # handler for that PASID and answers Invalid Request, once per group, with
 # the PASID in the response (the function sets "PRG Response PASID
 # Required"), which reaches the device.
+# lab-plan: 12
 cd /src || exit 1
 . tests/lab/hw-common.inc
 hw_setup

@@ -4,6 +4,7 @@
 # answers the groups it had to drop itself (Success, so the device retries);
 # Linux counts the overflow, answers the rest, and the queue works after.
 # Every group still gets exactly one response.
+# lab-plan: 18
 cd /src || exit 1
 . tests/lab/hw-common.inc
 hw_setup

@@ -3,6 +3,7 @@
 # RISC-V IOMMU's page-request queue and its interrupt (not the injector),
 # each is traced once by riscv_iommu:pq_consume, answered once with an
 # ATS.PRGR, and the device receives exactly N Success responses.
+# lab-plan: 18
 cd /src || exit 1
 . tests/lab/hw-common.inc
 hw_setup

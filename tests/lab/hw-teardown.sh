@@ -3,6 +3,8 @@
 # when its fault domain is detached are answered by the IOMMU core
 # (teardown): the device receives exactly one response per group, Invalid
 # Request, and none later when the handler's delay would have run out.
+# lab-plan: 15
+# lab-variants: lab debug
 cd /src || exit 1
 . tests/lab/hw-common.inc
 hw_setup

@@ -3,6 +3,8 @@
 # with the request's fields, exactly once per failed group, and are traced as
 # iommu:iopf_failure; requests that must succeed are not reported.  The
 # handler's answers come after delay_us.
+# lab-plan: 36
+# lab-variants: lab debug
 cd /src || exit 1
 . tests/lab/notify-common.inc
 setup_or_bail

@@ -5,6 +5,8 @@
 # comes from failslab's /proc/self/fail-nth: the injector consumes its
 # records in the writing task, so the Nth slab allocation of the write is
 # made to fail, for N = 1, 2, ... until it is the group's.
+# lab-plan: 13
+# lab-variants: lab debug
 cd /src || exit 1
 . tests/lab/notify-common.inc
 setup_or_bail

@@ -4,6 +4,8 @@
 # (iopf_queue_remove_device) and reported once each as teardown failures, the
 # handler's own delayed answers never run afterwards, and nothing is used
 # after it is freed (run with KVARIANT=debug for KASAN and lockdep).
+# lab-plan: 36
+# lab-variants: lab debug
 cd /src || exit 1
 . tests/lab/notify-common.inc
 setup_or_bail

@@ -2,6 +2,8 @@
 # Unregistering riommu-test's failure notifier stops delivery (the tracepoint
 # still fires), registering again resumes it, a notifier for another RID gets
 # nothing, and toggling the notifier while failures flow is safe.
+# lab-plan: 20
+# lab-variants: lab debug
 cd /src || exit 1
 . tests/lab/notify-common.inc
 setup_or_bail

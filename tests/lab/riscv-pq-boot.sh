@@ -3,6 +3,7 @@
 # implements ATS), exposes the root-only debugfs files of the contract with
 # all counters at zero, and registers the four riscv_iommu tracepoints with
 # the documented scalar fields in TP_PROTO order.
+# lab-plan: 13
 cd /src || exit 1
 . tests/lab/riscv-pq-common.inc
 

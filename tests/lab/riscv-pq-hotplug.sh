@@ -5,6 +5,8 @@
 # owns it at that moment (the fault handler, the IOPF teardown, the core
 # without a handler, or the driver for an unknown device id), and the kernel
 # must not warn.  Afterwards the function's device id routes again.
+# lab-plan: 10
+# lab-variants: lab debug
 cd /src || exit 1
 . tests/lab/riscv-pq-common.inc
 pq_require

@@ -5,6 +5,7 @@
 # side effects.  First without a fault handler (the core answers Invalid
 # Request), then with riommu-test's handler (Success in its window, its
 # fail_code outside).
+# lab-plan: 85
 cd /src || exit 1
 . tests/lab/riscv-pq-common.inc
 pq_require
@@ -82,7 +83,7 @@ warned && pass "A unknown devid warned" || fail "A unknown devid warned"
 c0=$(pqs consumed)
 r0=$(pqs responses)
 for bad in "addr=0x1001" "perm=q" "bogus=1" "prgi=512" "devid=0x1000000" \
-	"pasid=0x100000" "perm=x" "count=0" "error=fire" "last=1"; do
+	"pasid=0x100000" "perm=x" "count=0" "error=fire" "last=1" "perm=rr" "perm=rwr"; do
 	line="devid=$DEV prgi=1 addr=0x1000 perm=r last $bad"
 	if echo "$line" > "$INJ" 2>/tmp/riscv-pq-err; then
 		fail "malformed '$bad' rejected" "write succeeded"
@@ -95,6 +96,18 @@ for bad in "addr=0x1001" "perm=q" "bogus=1" "prgi=512" "devid=0x1000000" \
 		pass "malformed '$bad' named in dmesg" ||
 		fail "malformed '$bad' named in dmesg" "$(dmesg | tail -n 1)"
 done
+# More records than the injector's limit (10^7 per line): refused, named.
+inj "devid=$DEV prgi=1 addr=0x1000 perm=r count=10000 groups=1001" &&
+	fail "record limit (10^7) enforced" || pass "record limit (10^7) enforced"
+dmesg | tail -n 1 | grep -qF "more than 10000000 records" &&
+	pass "record limit named in dmesg" || fail "record limit named in dmesg" "$(dmesg | tail -n 1)"
+# A line longer than the injector's 512-byte buffer: -EINVAL, nothing parsed.
+long="devid=$DEV prgi=1 addr=0x1000 perm=r last $(printf '%0500d' 0)"
+if printf '%s\n' "$long" > "$INJ" 2>/tmp/riscv-pq-err; then
+	fail "over-long line (${#long} bytes) rejected" "write succeeded"
+else
+	check_cmd "over-long line (${#long} bytes) rejected with EINVAL" grep -q 'Invalid argument' /tmp/riscv-pq-err
+fi
 inj "devid=$DEV prgi=1 perm=r last" && fail "missing addr rejected" || pass "missing addr rejected"
 dmesg | tail -n 1 | grep -qF "missing token 'addr'" && pass "missing addr named" || fail "missing addr named"
 inj "devid=$DEV prgi=1 addr=0x1000 perm=" && fail "empty perm without last rejected" ||

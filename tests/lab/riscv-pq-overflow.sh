@@ -4,6 +4,7 @@
 # counted, traced as pq_error with the right bits, warned about, and the
 # driver keeps working.  A group whose first request was queued before the
 # overflow is still answered exactly once when its last request comes.
+# lab-plan: 20
 cd /src || exit 1
 . tests/lab/riscv-pq-common.inc
 pq_require

@@ -3,6 +3,7 @@
 # with a fault handler: every record is consumed, every group answered once,
 # the system stays responsive while it runs (a shell loop and a concurrent
 # injection make progress), and no memory is left behind.
+# lab-plan: 11
 cd /src || exit 1
 . tests/lab/riscv-pq-common.inc
 pq_require

@@ -6,6 +6,8 @@
 # kinds of program attach through a raw tracepoint link (bpftool names the
 # tracepoint); the program type tells them apart: tracing for tp_btf,
 # raw_tracepoint for raw_tp.
+# lab-plan: 17
+# lab-timeout: 600
 cd /src || exit 1
 . tests/lab/tools-common.inc
 command -v bpftool > /dev/null || { fail "bpftool installed"; exit 1; }

@@ -4,6 +4,7 @@
 # field filters) and perf record/perf script pairing requests with their
 # responses give the known answer (tools_workload_small).
 # lab-qemu-args: -device riommu-pri-testdev -device riommu-pri-testdev
+# lab-plan: 15
 cd /src || exit 1
 . tests/lab/tools-common.inc
 command -v perf > /dev/null || { fail "perf installed"; exit 1; }
