@@ -114,6 +114,12 @@ wait $pid
 check_eq "e2e top --csv: header starts with schema" "schema,type" "$(head -1 "$tmp/c.out" | cut -d, -f1,2)"
 n=$(awk -F, 'NR > 1 && $1 != 1' "$tmp/c.out" | wc -l)
 check_eq "e2e top --csv: every record has schema 1" 0 "$n"
+# Every NDJSON/CSV record type has exactly the fields its man page lists.
+host_tier_tap "riommu-top: man-fields.py exit status" \
+	python3 tests/bpf/man-fields.py docs/man/riommu-top.8 "$tmp/top.out" "$tmp/c.out"
+host_tier_tap "riommu-trace: man-fields.py exit status" \
+	python3 tests/bpf/man-fields.py docs/man/riommu-trace.8 "$tmp/hist.out" "$tmp/events.out"
+
 # A short pass of `make bench`'s host part, so the benchmark cannot rot: it
 # runs and prints its figures (nothing is timed or compared).
 $B/riommu-bench -n 2000 -r 1 > "$tmp/bench.out" 2>&1
