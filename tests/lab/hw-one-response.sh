@@ -3,7 +3,7 @@
 # the code riommu-test's handler chose: Success inside its window, Invalid
 # Request or Response Failure (fail_code) outside; multi-request groups get
 # one response, not one per request; PRG indexes are reused past 512.
-# lab-plan: 45
+# lab-plan: 51
 cd /src || exit 1
 . tests/lab/hw-common.inc
 hw_setup
@@ -22,6 +22,14 @@ burst() {
 	check_eq "$name: no response for an unknown PRG index" 0 "$(pt_get resp_unexpected)"
 	check_eq "$name: nothing left outstanding" 0 "$(pt_get outstanding)"
 	check_eq "$name: one ATS.PRGR per group" "$n" $(( $(trace_dev page_response | wc -l) - r0 ))
+	# Per PRG index, not only in total (a double answer and a missing one
+	# would cancel): group i used index (prgi + i) % 512.
+	base=$(echo "$*" | sed -n 's/.*prgi=\([0-9]*\).*/\1/p')
+	awk -v b="${base:-0}" -v n="$n" 'BEGIN { for (i = 0; i < n; i++) print (b + i) % 512 }' |
+		sort -n | uniq -c > /tmp/prgi.want
+	trace_dev page_response | tail -n +$((r0 + 1)) | sed -n 's/.* prgi=\([0-9]*\) .*/\1/p' |
+		sort -n | uniq -c > /tmp/prgi.got
+	check_cmd "$name: one ATS.PRGR per PRG index use" cmp -s /tmp/prgi.want /tmp/prgi.got
 }
 
 trace_on riscv_iommu/page_response

@@ -5,7 +5,7 @@
 # driver's pq_stats, and its latency figures agree with tracefs timestamps
 # of the same events.
 # lab-qemu-args: -device riommu-pri-testdev -device riommu-pri-testdev
-# lab-plan: 65
+# lab-plan: 66
 cd /src || exit 1
 . tests/lab/tools-common.inc
 tools_setup
@@ -81,10 +81,14 @@ tr_latencies > $TMP/lat.txt
 check_eq "tracefs: 12 answered groups" 12 "$(wc -l < $TMP/lat.txt)"
 # per (rid, pasid): sum and max in ns
 trmax() { awk -v d="$1" -v p="$2" '$2 == d && $4 == p && $6 > m { m = $6 } END { printf "%.0f\n", m }' $TMP/lat.txt; }
-near "top rid $d1: latency sum agrees with tracefs" "$(trsum $d1 0)" "$(sum lat_sum_ns $d1 null)" 2
-near "top rid $d2 pasid 5: latency sum agrees with tracefs" "$(trsum $d2 5)" "$(sum lat_sum_ns $d2 5)" 4
-near "top rid $d2: latency sum agrees with tracefs" "$(trsum $d2 0)" "$(sum lat_sum_ns $d2 null)" 2
-near "top rid $u1 pasid 6: latency sum agrees with tracefs" "$(trsum $u1 6)" "$(sum lat_sum_ns $u1 6)" 2
+near "top rid $d1: latency sum agrees with tracefs" "$(trsum $d1 0)" "$(sum lat_sum_ns $d1 null)"
+within "top rid $d1: 2 groups, each delayed ${DELAY_US} us by the handler" \
+	$((2 * DELAY_NS)) $((3 * DELAY_NS)) "$(sum lat_sum_ns $d1 null)"
+undelayed "top rid $d2 pasid 5: 4 groups without a handler, answered before any delay" \
+	"$(trsum $d2 5)" "$(sum lat_sum_ns $d2 5)"
+near "top rid $d2: latency sum agrees with tracefs" "$(trsum $d2 0)" "$(sum lat_sum_ns $d2 null)"
+undelayed "top rid $u1 pasid 6: unknown RID, answered by the driver at once" \
+	"$(trsum $u1 6)" "$(sum lat_sum_ns $u1 6)"
 topmax=$(jq -s --arg r $d1 '[.[] | select(.type == "row" and (.rid | tostring) == $r) | .lat_max_us] | max * 1000 | floor' $TMP/top.json)
 near "top rid $d1: max latency agrees with tracefs" "$(trmax $d1 0)" "$topmax"
 check_dmesg_clean tools-top
