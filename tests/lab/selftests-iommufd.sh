@@ -5,7 +5,7 @@
 # becomes one check; a skip passes only when EXPLAINED_SKIPS below says why
 # it cannot run here, and each binary must report every test its plan names.
 # lab-variants: lab debug
-# lab-plan: 0
+# lab-plan: 257
 # lab-timeout: 1500
 cd /src || exit 1
 . tests/lib/tap.sh
