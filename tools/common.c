@@ -143,6 +143,26 @@ void riommu_open_error(const char *tool)
 	fprintf(stderr, "%s: failed to open the BPF object: %s\n", tool, strerror(errno));
 }
 
+/* One sentence that names what is missing: BTF, privileges, or neither. */
+static void riommu_load_error(const char *tool, int err)
+{
+	struct btf *btf = btf__load_vmlinux_btf();
+
+	if (!btf) {
+		fprintf(stderr, "%s: the kernel has no BTF (/sys/kernel/btf/vmlinux), which the "
+			"programs need: run it on a kernel built with CONFIG_DEBUG_INFO_BTF=y.\n",
+			tool);
+		return;
+	}
+	btf__free(btf);
+	if (err == -EPERM || err == -EACCES)
+		fprintf(stderr, "%s: not allowed to load BPF programs (%s): run it as root, "
+			"or with CAP_BPF and CAP_PERFMON.\n", tool, strerror(-err));
+	else
+		fprintf(stderr, "%s: failed to load the BPF programs: %s "
+			"(-v shows the verifier log).\n", tool, strerror(-err));
+}
+
 int riommu_tool_load_attach(const char *tool, struct bpf_object_skeleton *s, bool noattach)
 {
 	int err;
@@ -151,8 +171,7 @@ int riommu_tool_load_attach(const char *tool, struct bpf_object_skeleton *s, boo
 		return -1;
 	err = bpf_object__load_skeleton(s);
 	if (err) {
-		fprintf(stderr, "%s: failed to load the BPF programs: %s "
-			"(run as root; -v shows the verifier log).\n", tool, strerror(-err));
+		riommu_load_error(tool, err);
 		return -1;
 	}
 	err = noattach ? 0 : bpf_object__attach_skeleton(s);
