@@ -29,7 +29,8 @@ fi
 prefix=
 [ "$variant" = lab ] || prefix="$variant: "
 
-kernel=$(KVARIANT=$variant lab/sidrun lab/kernel-build.sh --path)/Image
+# RIOMMU_KERNEL=IMAGE boots that kernel instead of the one this tree names.
+kernel=${RIOMMU_KERNEL:-$(KVARIANT=$variant lab/sidrun lab/kernel-build.sh --path)/Image}
 if [ ! -f "$kernel" ]; then
 	for t in "${all[@]}"; do
 		echo "not ok - ${prefix}$(basename "$t" .sh) # no $variant kernel at $kernel: run 'make kernel KVARIANT=$variant'"
@@ -77,9 +78,11 @@ for t in "${all[@]}"; do
 	# The guest's own limit is the scenario's; the host's adds boot time.
 	RIOMMU_SCENARIO_TIMEOUT=$limit RIOMMU_TAP_PREFIX=$prefix \
 		lab/guest-run --kernel "$kernel" --timeout $((limit + 240)) \
-		--console-log "$console" "${extra[@]}" -- sh tests/lab/run.sh "$t" > "$out" 2>&1
+		--console-log "$console" "${extra[@]}" -- sh tests/lab/run.sh "$t" > "$out" 2> "$out.err"
 	grc=$?
 	cat "$out"
+	# guest-run's own messages are comments here, never TAP lines
+	grep -v '^\[ *[0-9]' "$out.err" | sed 's/^/# /
 	ran=$(sed -n "/^# scenario $name\$/,/^# scenario $name: exit/p" "$out" |
 		grep -c '^ok \|^not ok ')
 	if ! grep -q "^# scenario $name: exit" "$out"; then
@@ -100,6 +103,6 @@ for t in "${all[@]}"; do
 		echo "ok - ${prefix}$name: kernel log free of bug reports"
 	fi
 	[ "$grc" -eq 0 ] || rc=1
-	rm -f "$out" "$console"
+	rm -f "$out" "$out.err" "$console"
 done
 exit $rc
