@@ -82,7 +82,7 @@ for t in "${all[@]}"; do
 	grc=$?
 	cat "$out"
 	# guest-run's own messages are comments here, never TAP lines
-	grep -v '^\[ *[0-9]' "$out.err" | sed 's/^/# /
+	grep -v '^\[ *[0-9]' "$out.err" | sed 's/^/# /'
 	ran=$(sed -n "/^# scenario $name\$/,/^# scenario $name: exit/p" "$out" |
 		grep -c '^ok \|^not ok ')
 	if ! grep -q "^# scenario $name: exit" "$out"; then
