@@ -9,9 +9,9 @@ for t in "$@"; do
 	echo "# scenario $name"
 	start=$(date +%s)
 	out=/tmp/$name.tap
-	timeout "${RIOMMU_SCENARIO_TIMEOUT:-300}" sh "$t" > "$out" 2>&1
-	rc=$?
-	cat "$out"
+	# Live, not at the end: checks made before a panic still reach the host.
+	{ timeout "${RIOMMU_SCENARIO_TIMEOUT:-300}" sh "$t" 2>&1; echo $? > "$out.rc"; } | tee "$out"
+	rc=$(cat "$out.rc")
 	if [ "$rc" -ne 0 ] && ! grep -q '^not ok' "$out"; then
 		fail "$name" "exited with status $rc without a failed check"
 	fi
