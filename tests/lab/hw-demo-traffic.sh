@@ -2,6 +2,7 @@
 # The traffic `make demo` shows (real PRI device plus injector): riommu-top
 # must see it interval after interval, with Success responses for the
 # endpoint and failures for the PASID and unknown-RID requests.
+# lab-plan: 8
 . tests/lib/tap.sh
 . lab/demo-traffic.sh
 
