@@ -47,7 +47,9 @@ if [ "$tr_avg" -gt 0 ] && [ $((dev_avg * 10)) -ge "$tr_avg" ] && [ $((tr_avg * 1
 else
 	fail "device and tracefs latency agree within 10x" "device $dev_avg ns, tracefs $tr_avg ns"
 fi
-check_ge "device latency >= tracefs latency" 1 $(( dev_avg >= tr_avg ))
+# The device's clock is QEMU's virtual clock, tracefs the guest's: they are
+# compared on a 20 ms delay with a relative margin, not to the nanosecond.
+check_ge "device latency >= 95% of tracefs latency" 1 $(( dev_avg * 100 >= tr_avg * 95 ))
 
 hw_check_dmesg "latency"
 tap_exit

@@ -74,7 +74,9 @@ check_eq "events: lat_ns = response ts_ns - first request ts_ns" "" "$bad"
 # warm-up groups (rid $U3) are left out: under TCG the first run of a path
 # through freshly JIT-ed code is translated before it gets to the clock read
 # (seen: 3.3 ms, and 7.8 ms on the first PASID request before the PASID
-# warm-up).  A wrong clock would be off by seconds.
+# warm-up), and an interrupt between the ftrace and the BPF callback of one
+# event costs up to ~4 ms (seen on a response).  A wrong clock would be off
+# by seconds, so the bound is 10 ms.
 tr_keyed > $TMP/trkeys.txt
 jq -s -r --arg w $u3 '.[] | select(.type == "event" and (.rid | tostring) != $w) |
 	if .event == "consume" then "C/\(.rid)/\(.pasid // 0)/\(.prgi)/\(.addr) \(.ts_ns)"
@@ -83,12 +85,12 @@ jq -s -r --arg w $u3 '.[] | select(.type == "event" and (.rid | tostring) != $w)
 skew=$(awk 'NR == FNR { t[$1] = $2; next }
 	{ if (!($1 in t)) { miss++; next }
 	  d = $2 - t[$1]; n++
-	  if (d < -200000 || d > 3000000) { bad++; if (!w) w = $1 " skew " d " ns" } }
+	  if (d < -200000 || d > 10000000) { bad++; if (!w) w = $1 " skew " d " ns" } }
 	END { printf "%d %d %d %s\n", n, miss + 0, bad + 0, w }' $TMP/trkeys.txt $TMP/bpfkeys.txt)
-check_eq "events: 35 consume/response events found in tracefs, clocks within 3 ms" "35 0 0 " "$skew"
+check_eq "events: 35 consume/response events found in tracefs, clocks within 10 ms" "35 0 0 " "$skew"
 # and group by group: delayed groups agree within 5% (each side is the
 # difference of two clock reads taken at slightly different points of the
-# same two callbacks; TCG on a loaded host stretches those gaps to ~2 ms),
+# same two callbacks; TCG stretches those gaps to a few ms),
 # groups nobody delayed stay below the delay on both sides
 jq -s -r --arg w $u3 '.[] | select(.type == "event" and .event == "response" and (.rid | tostring) != $w) |
 	"\(.iommu) \(.rid) \(if .pasid == null then 0 else 1 end) \(.pasid // 0) \(.prgi) \(.lat_ns)"' $TMP/ev.json > $TMP/evlat.txt
