@@ -51,8 +51,6 @@ def documented(text):
     types, per_event = {}, {}
     for m in re.finditer(r'type "(\w+)"(?: \(([^)]*)\))?[^:]*?: (.*?)(?:\.\s|\.$)', text, re.S):
         name, body = m.group(1), " ".join(m.group(3).split())
-        if m.group(2) is None and name == "drops":
-            body = re.sub(r"^gives ", "", body)
         # "..., flags, then per event: consume addr, perm, last; report ret; ..."
         if ", then per event: " in body:
             common, rest = body.split(", then per event: ", 1)
