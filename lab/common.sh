@@ -76,8 +76,8 @@ mmdebstrap_pinned() {
 	local what=$1 list=$2 log rc=0
 	shift 2
 	log=$(mktemp)
-	mmdebstrap "$@" > >(tee "$log" >&2) 2>&1 || rc=$?
-	sleep 0.2
+	# (the callers run with pipefail: rc is mmdebstrap's)
+	mmdebstrap "$@" 2>&1 | tee "$log" >&2 || rc=$?
 	if [ "$rc" -ne 0 ]; then
 		sed -n "s/.*Version '\([^']*\)' for '\([^']*\)' was not found.*/\2 \1/p" "$log" |
 		while read -r pkg ver; do
