@@ -87,6 +87,35 @@ struct {
 	__type(value, struct riommu_rid_iommu);
 } rid_iommu SEC(".maps");
 
+/*
+ * Time of the last PQ error per IOMMU: the driver then discards the groups
+ * whose last request had not arrived, and user space reclaims their slots.
+ */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(map_flags, BPF_F_MMAPABLE);
+	__uint(max_entries, RIOMMU_IOMMU_SLOTS);
+	__type(key, __u32);
+	__type(value, __u64);
+} pq_error_ts SEC(".maps");
+
+static __always_inline __u64 last_pq_error(__u32 iommu)
+{
+	__u32 idx = iommu & (RIOMMU_IOMMU_SLOTS - 1);
+	__u64 *ts = bpf_map_lookup_elem(&pq_error_ts, &idx);
+
+	return ts ? *ts : 0;
+}
+
+static __always_inline void note_pq_error(__u32 iommu)
+{
+	__u32 idx = iommu & (RIOMMU_IOMMU_SLOTS - 1);
+	__u64 *ts = bpf_map_lookup_elem(&pq_error_ts, &idx);
+
+	if (ts)
+		*ts = bpf_ktime_get_ns();
+}
+
 static __always_inline void count_drop(__u32 what)
 {
 	__u64 *v = bpf_map_lookup_elem(&drops, &what);
@@ -120,12 +149,62 @@ static __always_inline bool is_stop_marker(__u32 flags)
 	return (flags & RIOMMU_F_L) && !(flags & RIOMMU_F_PERM);
 }
 
-static __always_inline struct riommu_grp *grp_slot(__u32 h, __u32 i, __u32 prgi)
+static __always_inline __u32 grp_idx(__u32 h, __u32 i, __u32 prgi)
 {
 	/* PRG-index-major: the probes of a key are adjacent slots */
-	__u32 idx = (prgi & (RIOMMU_PRGI_N - 1)) * grp_buckets + ((h + i) & (grp_buckets - 1));
+	return (prgi & (RIOMMU_PRGI_N - 1)) * grp_buckets + ((h + i) & (grp_buckets - 1));
+}
+
+static __always_inline struct riommu_grp *grp_slot(__u32 h, __u32 i, __u32 prgi)
+{
+	__u32 idx = grp_idx(h, i, prgi);
 
 	return bpf_map_lookup_elem(&groups, &idx);
+}
+
+/* Free a slot its caller owns (tag | RIOMMU_GRP_BUSY set by that caller). */
+static __always_inline void grp_free(struct riommu_grp *g, __u64 busy)
+{
+	g->ts = 0;
+	g->nreq = 0;
+	g->flags = 0;
+	/* ordered after the stores above: a new owner sees a clean slot */
+	__sync_val_compare_and_swap(&g->tag, busy, 0);
+}
+
+/*
+ * After claiming slot mine for tag: another CPU may have started the same
+ * group in another probe slot at the same time (a slot between freed while
+ * the two looked).  The lower slot keeps the group, the higher one's
+ * requests move into it; whoever sets RIOMMU_GRP_BUSY on the higher slot
+ * moves it, so it moves once.  Returns false when ours moved.
+ */
+static __always_inline bool grp_dedup(__u64 tag, __u32 h, __u32 prgi, __u32 mine,
+				      struct riommu_grp *g_mine)
+{
+	__u64 busy = tag | RIOMMU_GRP_BUSY;
+	struct riommu_grp *g, *from, *to;
+	__u32 i;
+
+	for (i = 0; i < RIOMMU_GRP_PROBES; i++) {
+		/* with fewer buckets than probes, probes wrap onto our slot */
+		if (grp_idx(h, i, prgi) == grp_idx(h, mine, prgi))
+			continue;
+		g = grp_slot(h, i, prgi);
+		if (!g || g->tag != tag)
+			continue;
+		from = i < mine ? g_mine : g;
+		to = i < mine ? g : g_mine;
+		if (__sync_val_compare_and_swap(&from->tag, tag, busy) == tag) {
+			if (from->ts && (!to->ts || from->ts < to->ts))
+				to->ts = from->ts;
+			__sync_fetch_and_add(&to->nreq, from->nreq);
+			grp_free(from, busy);
+		}
+		if (i < mine)	/* ours moved, by us or by its owner */
+			return false;
+	}
+	return true;
 }
 
 /*
@@ -133,11 +212,19 @@ static __always_inline struct riommu_grp *grp_slot(__u32 h, __u32 i, __u32 prgi)
  * until someone needs it; read here only for a group's first request (the
  * clock is the costly part of a lifecycle).  Returns 1 when it started a new
  * group, 0 when it joined one, -1 when no probe slot was free (drop counted).
+ *
+ * A function reuses a PRG index only after the group's response, so a
+ * request that finds its group with the last request already seen starts a
+ * new group: the old one's response was never seen (answered by the IOMMU
+ * itself, or sent before the tool started); counted.  So does one that
+ * finds its group partial from before the IOMMU's last PQ error (the driver
+ * discarded it then; user space reclaims those not reused).
  */
 static __always_inline int grp_request(__u64 tag, __u32 prgi, __u32 flags,
 				       __u64 addr, __u64 *now)
 {
-	__u32 h = riommu_grp_hash(tag), i, free = RIOMMU_GRP_PROBES;
+	__u32 h = riommu_grp_hash(tag), i, free = RIOMMU_GRP_PROBES, stale;
+	__u64 busy = tag | RIOMMU_GRP_BUSY;
 	struct riommu_grp *g;
 	__u64 t;
 
@@ -152,8 +239,24 @@ static __always_inline int grp_request(__u64 tag, __u32 prgi, __u32 flags,
 			continue;
 		t = g->tag;
 		if (t == tag) {
-			__sync_fetch_and_add(&g->nreq, 1);
-			return 0;
+			if (!(g->flags & RIOMMU_F_L)) {
+				t = g->ts;
+				if (!t || t >= last_pq_error(tag >> 56)) {
+					if (flags & RIOMMU_F_L)
+						__sync_fetch_and_or(&g->flags, RIOMMU_F_L);
+					__sync_fetch_and_add(&g->nreq, 1);
+					return 0;
+				}
+				/* partial at a PQ error: the driver dropped it */
+				stale = RIOMMU_DROP_GRP_DISCARDED;
+			} else {
+				stale = RIOMMU_DROP_GRP_UNANSWERED;
+			}
+			if (__sync_val_compare_and_swap(&g->tag, tag, busy) != tag)
+				continue;	/* closed meanwhile */
+			count_drop(stale);
+			grp_free(g, busy);
+			t = 0;
 		}
 		if (!t && free == RIOMMU_GRP_PROBES)
 			free = i;
@@ -169,9 +272,12 @@ static __always_inline int grp_request(__u64 tag, __u32 prgi, __u32 flags,
 			g->addr = addr;
 			g->flags = flags;
 			__sync_fetch_and_add(&g->nreq, 1);
+			if (!grp_dedup(tag, h, prgi, i, g))
+				return 0;
 			if (!*now)
 				*now = bpf_ktime_get_ns();
-			g->ts = *now;	/* last: readers skip ts == 0 */
+			if (!g->ts)	/* dedup may have brought an older start */
+				g->ts = *now;	/* last: readers skip ts == 0 */
 			return 1;
 		}
 		if (old == tag) {	/* same group claimed it on another CPU */
@@ -184,31 +290,49 @@ static __always_inline int grp_request(__u64 tag, __u32 prgi, __u32 flags,
 }
 
 /*
- * Close a group at its response.  Returns the latency in ns and the number
- * of requests, or 0 when no request was seen (drop counted).
+ * Close a group at its response.  A response with a PASID closes that
+ * PASID's group; one without closes the oldest group of the function with
+ * the PRG index, whatever its PASID (a function that does not require the
+ * PASID in responses keeps its PRG indexes unique across PASIDs).  Returns
+ * the latency in ns, the number of requests and the group's tag, or 0 when
+ * no request was seen.
  */
-static __always_inline __u64 grp_response(__u64 tag, __u32 prgi, __u64 now, __u32 *nreq)
+static __always_inline __u64 grp_response(__u64 tag, __u32 prgi, __u64 now, __u32 *nreq,
+					  __u64 *gtag)
 {
-	__u32 h = riommu_grp_hash(tag), i;
+	__u64 mask = (tag >> 31) & 1 ? ~0ULL : ~RIOMMU_GRP_PASID_BITS;
+	__u32 h = riommu_grp_hash(tag), i, best = RIOMMU_GRP_PROBES;
+	__u64 t, ts, best_ts = ~0ULL;
 	struct riommu_grp *g;
-	__u64 ts;
 
 	for (i = 0; i < RIOMMU_GRP_PROBES; i++) {
 		g = grp_slot(h, i, prgi);
-		if (!g || g->tag != tag)
+		if (!g)
+			continue;
+		t = g->tag;
+		if (!t || (t & RIOMMU_GRP_BUSY) || (t & mask) != tag)
 			continue;
 		ts = g->ts;
-		*nreq = g->nreq;
-		g->ts = 0;
-		g->nreq = 0;
-		/* release; losing means a duplicate response took it */
-		if (__sync_val_compare_and_swap(&g->tag, tag, 0) != tag)
-			break;
-		if (!ts)
-			ts = now;
-		return now > ts ? now - ts : 1;
+		if (ts < best_ts || best == RIOMMU_GRP_PROBES) {
+			best = i;
+			best_ts = ts;
+		}
 	}
-	count_drop(RIOMMU_DROP_NO_REQ);
+	if (best < RIOMMU_GRP_PROBES) {
+		g = grp_slot(h, best, prgi);
+		t = g ? g->tag : 0;
+		/* taking it; losing means a duplicate response took it */
+		if (g && t && !(t & RIOMMU_GRP_BUSY) && (t & mask) == tag &&
+		    __sync_val_compare_and_swap(&g->tag, t, t | RIOMMU_GRP_BUSY) == t) {
+			ts = g->ts;
+			*nreq = g->nreq;
+			*gtag = t;
+			grp_free(g, t | RIOMMU_GRP_BUSY);
+			if (!ts)
+				ts = now;
+			return now > ts ? now - ts : 1;
+		}
+	}
 	return 0;
 }
 
@@ -252,19 +376,39 @@ static __always_inline int consume_request(const __u64 *args, bool note_rid, __u
  * Shared start of the page_response programs: the filters, then the group
  * closes at *now (the event's one clock reading, taken here).  Returns false
  * when filtered out; *lat and *nreq as grp_response() (*lat 0: no request).
+ * *pasid and *flags: the group's PASID and PV when one closed (a response
+ * need not carry the PASID its requests had), else the response's.
  */
 static __always_inline bool response_group(const __u64 *args, __u64 *now, __u64 *lat,
-					   __u32 *nreq)
+					   __u32 *nreq, __u32 *pasid, __u32 *flags)
 {
 	__u32 iommu = args[RA_IOMMU], devid = args[RA_DEVID];
-	__u32 pasid = args[RA_PASID], flags = args[RA_FLAGS];
 	__u32 prgi = args[RA_PRGI];
+	__u64 gtag = 0;
 
-	if (filtered(iommu, devid, pasid, flags))
+	bool pasid_filter_by_group;
+
+	*pasid = args[RA_PASID];
+	*flags = args[RA_FLAGS];
+	/* without a PASID, the PASID filter applies to the group it closes */
+	pasid_filter_by_group = !(*flags & RIOMMU_F_PV) && targ_pasid != RIOMMU_ANY;
+	if (pasid_filter_by_group ? filtered(iommu, devid, targ_pasid, RIOMMU_F_PV) :
+				    filtered(iommu, devid, *pasid, *flags))
 		return false;
 	*now = bpf_ktime_get_ns();
-	*lat = grp_response(riommu_grp_tag(iommu, devid, flags & RIOMMU_F_PV, pasid, prgi),
-			    prgi, *now, nreq);
+	*lat = grp_response(riommu_grp_tag(iommu, devid, *flags & RIOMMU_F_PV, *pasid, prgi),
+			    prgi, *now, nreq, &gtag);
+	if (gtag) {
+		struct riommu_grp_key k;
+
+		riommu_grp_untag(gtag, &k);
+		*pasid = k.pv ? k.pasid : *pasid;
+		*flags = (*flags & ~RIOMMU_F_PV) | (k.pv ? RIOMMU_F_PV : 0);
+	} else if (pasid_filter_by_group) {
+		return false;	/* no group of the PASID: not ours to count */
+	} else {
+		count_drop(RIOMMU_DROP_NO_REQ);
+	}
 	return true;
 }
 

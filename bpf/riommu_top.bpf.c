@@ -93,14 +93,14 @@ static __always_inline int top_report(const __u64 *args)
 
 static __always_inline int top_response(const __u64 *args)
 {
-	__u32 code = args[RA_LAST];
+	__u32 code = args[RA_LAST], nreq = 0, pasid, flags;
 	struct riommu_row *r;
 	__u64 lat, now;
-	__u32 nreq = 0;
 
-	if (!response_group(args, &now, &lat, &nreq))
+	if (!response_group(args, &now, &lat, &nreq, &pasid, &flags))
 		return 0;
-	r = row_get(args[RA_IOMMU], args[RA_DEVID], args[RA_PASID], args[RA_FLAGS]);
+	/* the row of the group's PASID, which the response may not carry */
+	r = row_get(args[RA_IOMMU], args[RA_DEVID], pasid, flags);
 	if (!r)
 		return 0;
 	if (code == RIOMMU_PRGR_SUCCESS)
@@ -123,6 +123,7 @@ static __always_inline int top_error(const __u64 *args)
 
 	if (targ_iommu != RIOMMU_ANY && iommu != targ_iommu)
 		return 0;
+	note_pq_error(iommu);
 	r = row_get(iommu, RIOMMU_ANY, RIOMMU_ANY, 0);
 	if (!r)
 		return 0;

@@ -146,16 +146,15 @@ static __always_inline int trace_report(const __u64 *args)
 
 static __always_inline int trace_response(const __u64 *args)
 {
+	__u32 nreq = 0, pasid, flags;
 	struct riommu_event *e;
 	__u64 lat, now;
-	__u32 nreq = 0;
 
-	if (!response_group(args, &now, &lat, &nreq))
+	if (!response_group(args, &now, &lat, &nreq, &pasid, &flags))
 		return 0;
 	if (!events_mode) {
-		if (lat)
-			hist_add(args[RA_IOMMU], args[RA_DEVID], args[RA_PASID],
-				 args[RA_FLAGS], lat);
+		if (lat)	/* the group's PASID: the response may not carry it */
+			hist_add(args[RA_IOMMU], args[RA_DEVID], pasid, flags, lat);
 		return 0;
 	}
 	e = ev_new(RIOMMU_EV_RESPONSE, now);
@@ -174,7 +173,10 @@ static __always_inline int trace_error(const __u64 *args)
 	struct riommu_event *e;
 	__u32 iommu = args[RE_IOMMU];
 
-	if (!events_mode || (targ_iommu != RIOMMU_ANY && iommu != targ_iommu))
+	if (targ_iommu != RIOMMU_ANY && iommu != targ_iommu)
+		return 0;
+	note_pq_error(iommu);
+	if (!events_mode)
 		return 0;
 	e = ev_new(RIOMMU_EV_PQ_ERROR, 0);
 	if (!e)

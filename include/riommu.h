@@ -50,24 +50,32 @@ struct riommu_grp_key {
 	__u32 devid;
 	__u32 pasid;	/* 0 when PV is clear */
 	__u32 prgi;
+	__u32 pv;
 };
 
 /*
  * In-flight group table: an array of 512 PRG indexes x B buckets (B a power
- * of two), slot prgi * B + bucket, with the bucket hashed from (iommu, devid,
- * PV, pasid) and up to RIOMMU_GRP_PROBES adjacent buckets probed.  An array lookup is
- * inlined by the verifier, so a lifecycle costs no hash insert/delete.
- * tag == 0: free; ts == 0: being filled in (readers skip it).
+ * of two), slot prgi * B + bucket, with the bucket hashed from (iommu, devid)
+ * and up to RIOMMU_GRP_PROBES adjacent buckets probed.  The PASID is left out
+ * of the hash so that a response without one (the function does not require
+ * it) probes the slots of every PASID's group with that PRG index.  An array
+ * lookup is inlined by the verifier, so a lifecycle costs no hash
+ * insert/delete.  tag == 0: free; tag | RIOMMU_GRP_BUSY: owned by whoever
+ * set that bit (being filled in, closed or reclaimed), matched by nobody;
+ * ts == 0: being filled in (readers skip it).
  */
 #define RIOMMU_PRGI_N		512
 #define RIOMMU_GRP_PROBES	8
+#define RIOMMU_GRP_BUSY		(1ULL << 30)	/* a bit no tag has */
+/* Tag bits a response without PASID cannot match: PV and the PASID. */
+#define RIOMMU_GRP_PASID_BITS	(1ULL << 31 | 0xfffffULL << 9)
 
 struct riommu_grp {
 	__u64 tag;	/* riommu_grp_tag() of the owner, 0 = free */
 	__u64 ts;	/* bpf_ktime_get_ns() of the first request */
 	__u64 addr;	/* address of the first request */
 	__u32 nreq;	/* requests seen in the group */
-	__u32 flags;	/* flags of the first request */
+	__u32 flags;	/* flags of the first request, | RIOMMU_F_L once the last is seen */
 };
 
 static __always_inline __u64 riommu_grp_tag(__u32 iommu, __u32 devid, __u32 pv,
@@ -81,6 +89,7 @@ static __always_inline __u64 riommu_grp_tag(__u32 iommu, __u32 devid, __u32 pv,
 static __always_inline void riommu_grp_untag(__u64 tag, struct riommu_grp_key *k)
 {
 	k->iommu = (tag >> 56) & 0x7f;
+	k->pv = (tag >> 31) & 1;
 	k->devid = (tag >> 32) & 0xffffff;
 	k->pasid = (tag >> 9) & 0xfffff;
 	k->prgi = tag & (RIOMMU_PRGI_N - 1);
@@ -88,7 +97,7 @@ static __always_inline void riommu_grp_untag(__u64 tag, struct riommu_grp_key *k
 
 static __always_inline __u32 riommu_grp_hash(__u64 tag)
 {
-	__u64 h = (tag >> 9) * 0x9e3779b97f4a7c15ULL;	/* key without prgi */
+	__u64 h = (tag >> 32) * 0x9e3779b97f4a7c15ULL;	/* iommu and devid */
 
 	return (__u32)(h >> 40);
 }
@@ -123,6 +132,9 @@ static __always_inline __u32 riommu_key_hash(__u64 tag)
 	return (__u32)((tag * 0x9e3779b97f4a7c15ULL) >> 40);
 }
 
+/* IOMMU instances told apart by the group table (7 bits of its tag). */
+#define RIOMMU_IOMMU_SLOTS	128
+
 /* Last IOMMU seen for a RID: array slot rid & 0xffff (PCI BDF). */
 #define RIOMMU_RID_SLOTS	65536
 struct riommu_rid_iommu {
@@ -136,6 +148,11 @@ enum riommu_drop {
 	RIOMMU_DROP_NO_REQ,	/* response with no matching request */
 	RIOMMU_DROP_ROW_FULL,	/* statistics table full */
 	RIOMMU_DROP_RINGBUF,	/* ring buffer reserve failed */
+	RIOMMU_DROP_GRP_UNANSWERED,	/* group's PRG index reused after its last
+					 * request, no response seen: reclaimed */
+	RIOMMU_DROP_GRP_DISCARDED,	/* partial group at a PQ error, reclaimed
+					 * when its PRG index came back (user
+					 * space counts the other ones) */
 	RIOMMU_DROP_MAX,
 };
 

@@ -29,6 +29,8 @@ static const char *const drop_fields[RIOMMU_DROP_MAX] = {
 	[RIOMMU_DROP_NO_REQ] = "drop_response_without_request",
 	[RIOMMU_DROP_ROW_FULL] = "drop_stats_table_full",
 	[RIOMMU_DROP_RINGBUF] = "drop_ringbuf_full",
+	[RIOMMU_DROP_GRP_UNANSWERED] = "groups_unanswered",
+	[RIOMMU_DROP_GRP_DISCARDED] = "groups_discarded",
 };
 
 int riommu_libbpf_print(int level, const char *fmt, va_list ap)
@@ -478,7 +480,7 @@ __u32 riommu_grp_size(struct bpf_map *map, __u32 slots)
 	return b;
 }
 
-int riommu_ro_mmap(struct bpf_map *map, struct riommu_ro_map *m)
+static int map_mmap(struct bpf_map *map, struct riommu_ro_map *m, int prot)
 {
 	long pg = sysconf(_SC_PAGESIZE);
 	size_t elem = (bpf_map__value_size(map) + 7) & ~7UL;	/* the kernel's stride */
@@ -486,9 +488,68 @@ int riommu_ro_mmap(struct bpf_map *map, struct riommu_ro_map *m)
 
 	m->n = bpf_map__max_entries(map);
 	m->len = ((size_t)m->n * elem + pg - 1) / pg * pg;
-	p = mmap(NULL, m->len, PROT_READ, MAP_SHARED, bpf_map__fd(map), 0);
+	p = mmap(NULL, m->len, prot, MAP_SHARED, bpf_map__fd(map), 0);
 	m->mem = p == MAP_FAILED ? NULL : p;
 	return m->mem ? 0 : -errno;
+}
+
+int riommu_ro_mmap(struct bpf_map *map, struct riommu_ro_map *m)
+{
+	return map_mmap(map, m, PROT_READ);
+}
+
+int riommu_grp_mmap(struct bpf_map *groups, struct bpf_map *pq_error_ts,
+		    struct riommu_grp_map *m)
+{
+	int err = map_mmap(groups, &m->grp, PROT_READ | PROT_WRITE);
+
+	if (!err)
+		err = map_mmap(pq_error_ts, &m->pq_error_ts, PROT_READ);
+	if (err)
+		riommu_grp_munmap(m);
+	return err;
+}
+
+void riommu_grp_munmap(struct riommu_grp_map *m)
+{
+	riommu_ro_munmap(&m->grp);
+	riommu_ro_munmap(&m->pq_error_ts);
+}
+
+__u64 riommu_grp_reclaim(struct riommu_grp_map *m)
+{
+	struct riommu_grp *g = (struct riommu_grp *)m->grp.grp;
+	const volatile __u64 *err_ts = m->pq_error_ts.tag;
+	__u64 tag, ts, n = 0;
+	__u32 i;
+
+	if (!g || !err_ts)
+		return 0;
+	for (i = 0; i < m->grp.n; i++, g++) {
+		tag = __atomic_load_n(&g->tag, __ATOMIC_ACQUIRE);
+		if (!tag || (tag & RIOMMU_GRP_BUSY))
+			continue;
+		ts = __atomic_load_n(&g->ts, __ATOMIC_RELAXED);
+		if (!ts || ts >= err_ts[(tag >> 56) & (RIOMMU_IOMMU_SLOTS - 1)] ||
+		    (__atomic_load_n(&g->flags, __ATOMIC_RELAXED) & RIOMMU_F_L))
+			continue;
+		/* owned like the BPF side owns a slot it closes */
+		if (!__atomic_compare_exchange_n(&g->tag, &tag, tag | RIOMMU_GRP_BUSY, false,
+						 __ATOMIC_ACQ_REL, __ATOMIC_RELAXED))
+			continue;
+		if (__atomic_load_n(&g->flags, __ATOMIC_RELAXED) & RIOMMU_F_L) {
+			/* its last request came in meanwhile: leave it */
+			__atomic_store_n(&g->tag, tag, __ATOMIC_RELEASE);
+			continue;
+		}
+		g->ts = 0;
+		g->nreq = 0;
+		g->flags = 0;
+		__atomic_store_n(&g->tag, 0, __ATOMIC_RELEASE);
+		n++;
+	}
+	m->reclaimed += n;
+	return n;
 }
 
 void riommu_ro_munmap(struct riommu_ro_map *m)

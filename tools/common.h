@@ -144,6 +144,25 @@ int riommu_ro_mmap(struct bpf_map *map, struct riommu_ro_map *m);
 void riommu_ro_munmap(struct riommu_ro_map *m);
 
 /*
+ * The in-flight group table mapped writable, with the BPF side's time of
+ * each IOMMU's last PQ error (pq_error_ts).  After a PQ error the driver
+ * discards every group whose last request had not arrived; the BPF side
+ * recycles such a slot when its PRG index comes back (groups_discarded),
+ * riommu_grp_reclaim() frees the others and counts them in reclaimed.
+ */
+struct riommu_grp_map {
+	struct riommu_ro_map grp;
+	struct riommu_ro_map pq_error_ts;
+	__u64 reclaimed;
+};
+
+int riommu_grp_mmap(struct bpf_map *groups, struct bpf_map *pq_error_ts,
+		    struct riommu_grp_map *m);
+void riommu_grp_munmap(struct riommu_grp_map *m);
+/* Free the slots of groups discarded at a PQ error; returns how many. */
+__u64 riommu_grp_reclaim(struct riommu_grp_map *m);
+
+/*
  * In-flight group table: size it before load (slots rounded up to 512 x a
  * power of two; returns the bucket count for the grp_buckets rodata).
  */

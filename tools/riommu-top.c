@@ -113,7 +113,7 @@ static int nrows;
 static struct stuck *stucks;
 static int nstuck, cap_stuck;
 static bool csv_header_done;
-static struct riommu_ro_map grp_table;
+static struct riommu_grp_map grp_table;
 static struct riommu_ro_map row_table;
 
 static struct top_row *row_find(const struct riommu_row_key *k, bool add)
@@ -283,7 +283,8 @@ static void print_interval(struct riommu_top_bpf *skel, double iv, const __u64 *
 				   F_U64("resp_failure", rfail),
 				   F_U64("failures", fails), F_U64("pq_errors", pqerr));
 			riommu_rec_drops(&rec, drops, (const int[]){ RIOMMU_DROP_GRP_FULL,
-					 RIOMMU_DROP_NO_REQ, RIOMMU_DROP_ROW_FULL }, 3);
+					 RIOMMU_DROP_NO_REQ, RIOMMU_DROP_ROW_FULL,
+					 RIOMMU_DROP_GRP_UNANSWERED, RIOMMU_DROP_GRP_DISCARDED }, 5);
 			emit_json(stdout, &rec);
 		}
 		for (i = 0; i < nshow; i++) {
@@ -335,10 +336,12 @@ static void print_interval(struct riommu_top_bpf *skel, double iv, const __u64 *
 	       (unsigned long long)inv, (unsigned long long)rfail,
 	       (unsigned long long)fails, (unsigned long long)pqerr);
 	printf("drops since start: group-table-full %llu  response-without-request %llu  "
-	       "stats-table-full %llu\n\n",
+	       "stats-table-full %llu  groups unanswered %llu  discarded %llu\n\n",
 	       (unsigned long long)drops[RIOMMU_DROP_GRP_FULL],
 	       (unsigned long long)drops[RIOMMU_DROP_NO_REQ],
-	       (unsigned long long)drops[RIOMMU_DROP_ROW_FULL]);
+	       (unsigned long long)drops[RIOMMU_DROP_ROW_FULL],
+	       (unsigned long long)drops[RIOMMU_DROP_GRP_UNANSWERED],
+	       (unsigned long long)drops[RIOMMU_DROP_GRP_DISCARDED]);
 	table_header(stdout, cols, ARRAY_SIZE(cols));
 	for (i = 0; i < nshow && i < env.rows; i++) {
 		struct top_row *r = show[i];
@@ -346,7 +349,10 @@ static void print_interval(struct riommu_top_bpf *skel, double iv, const __u64 *
 
 		for (j = 0; j < 16; j++)
 			cells[j] = b[j];
-		snprintf(b[0], 32, "%u", r->key.iommu);
+		if (r->key.iommu == RIOMMU_ANY)
+			strcpy(b[0], "-");
+		else
+			snprintf(b[0], 32, "%u", r->key.iommu);
 		if (r->key.rid == RIOMMU_ANY)
 			strcpy(b[1], "(iommu)");
 		else
@@ -401,8 +407,11 @@ static void tick(void *ctx, __u32 ended, __u64 now, double iv)
 	__u64 drops[RIOMMU_DROP_MAX];
 
 	read_rows(bpf_map__fd(skel->maps.rows), &row_table, ended);
-	read_groups(&grp_table, now);
+	riommu_grp_reclaim(&grp_table);
+	read_groups(&grp_table.grp, now);
 	riommu_read_drops(bpf_map__fd(skel->maps.drops), drops);
+	/* discarded at a PQ error: recycled in BPF, or reclaimed here */
+	drops[RIOMMU_DROP_GRP_DISCARDED] += grp_table.reclaimed;
 	print_interval(skel, iv, drops);
 }
 
@@ -443,7 +452,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "riommu-top: cannot map the row table: %s\n", strerror(errno));
 		goto cleanup;
 	}
-	if (riommu_ro_mmap(skel->maps.groups, &grp_table)) {
+	if (riommu_grp_mmap(skel->maps.groups, skel->maps.pq_error_ts, &grp_table)) {
 		fprintf(stderr, "riommu-top: cannot map the group table: %s\n", strerror(errno));
 		goto cleanup;
 	}
@@ -459,7 +468,7 @@ int main(int argc, char **argv)
 	err = 0;
 
 cleanup:
-	riommu_ro_munmap(&grp_table);
+	riommu_grp_munmap(&grp_table);
 	riommu_ro_munmap(&row_table);
 	riommu_top_bpf__destroy(skel);
 	free(rows);

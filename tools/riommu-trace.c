@@ -331,6 +331,7 @@ static void print_hists(double iv)
 
 static __u64 start_ns;
 static struct riommu_ro_map hist_table;
+static struct riommu_grp_map grp_table;
 
 static void flag_str(char *b, size_t n, __u32 f)
 {
@@ -452,10 +453,33 @@ static int handle_event(void *ctx, void *data, size_t len)
 	return 0;
 }
 
+/* At exit: the drop counters, a "drops" record with -j, else stderr if any. */
+static void report_drops(struct riommu_trace_bpf *skel)
+{
+	__u64 drops[RIOMMU_DROP_MAX];
+
+	riommu_grp_reclaim(&grp_table);
+	riommu_read_drops(bpf_map__fd(skel->maps.drops), drops);
+	drops[RIOMMU_DROP_GRP_DISCARDED] += grp_table.reclaimed;
+	if (env.json) {
+		struct record rec;
+
+		rec_start(&rec, "drops");
+		riommu_rec_drops(&rec, drops, (const int[]){ RIOMMU_DROP_RINGBUF,
+				 RIOMMU_DROP_GRP_FULL, RIOMMU_DROP_NO_REQ,
+				 RIOMMU_DROP_GRP_UNANSWERED, RIOMMU_DROP_GRP_DISCARDED }, 5);
+		emit_json(stdout, &rec);
+	} else if (drops[RIOMMU_DROP_RINGBUF] || drops[RIOMMU_DROP_GRP_FULL]) {
+		fprintf(stderr, "riommu-trace: lost %llu events (ring buffer full), %llu groups "
+			"(group table full)\n", (unsigned long long)drops[RIOMMU_DROP_RINGBUF],
+			(unsigned long long)drops[RIOMMU_DROP_GRP_FULL]);
+	}
+}
+
 static int run_events(struct riommu_trace_bpf *skel)
 {
 	struct ring_buffer *rb;
-	__u64 drops[RIOMMU_DROP_MAX], end;
+	__u64 end, next_reclaim;
 	int err = 0;
 
 	rb = ring_buffer__new(bpf_map__fd(skel->maps.events), handle_event, NULL, NULL);
@@ -473,7 +497,12 @@ static int run_events(struct riommu_trace_bpf *skel)
 			       "RID", "PASID", "PRGI", "DETAIL");
 	}
 	end = env.duration_ns ? start_ns + env.duration_ns : 0;
+	next_reclaim = riommu_mono_ns() + 1000000000ULL;
 	while (!riommu_exiting && (!end || riommu_mono_ns() < end)) {
+		if (riommu_mono_ns() >= next_reclaim) {
+			riommu_grp_reclaim(&grp_table);
+			next_reclaim += 1000000000ULL;
+		}
 		err = ring_buffer__poll(rb, 100);
 		if (err == -EINTR) {
 			err = 0;
@@ -487,19 +516,7 @@ static int run_events(struct riommu_trace_bpf *skel)
 		fflush(stdout);
 	}
 	ring_buffer__consume(rb);
-	riommu_read_drops(bpf_map__fd(skel->maps.drops), drops);
-	if (env.json) {
-		struct record rec;
-
-		rec_start(&rec, "drops");
-		riommu_rec_drops(&rec, drops, (const int[]){ RIOMMU_DROP_RINGBUF,
-				 RIOMMU_DROP_GRP_FULL, RIOMMU_DROP_NO_REQ }, 3);
-		emit_json(stdout, &rec);
-	} else if (drops[RIOMMU_DROP_RINGBUF] || drops[RIOMMU_DROP_GRP_FULL]) {
-		fprintf(stderr, "riommu-trace: lost %llu events (ring buffer full), %llu groups "
-			"(group table full)\n", (unsigned long long)drops[RIOMMU_DROP_RINGBUF],
-			(unsigned long long)drops[RIOMMU_DROP_GRP_FULL]);
-	}
+	report_drops(skel);
 	fflush(stdout);
 	ring_buffer__free(rb);
 	return err ? 1 : 0;
@@ -510,6 +527,7 @@ static void tick(void *ctx, __u32 ended, __u64 now, double iv)
 {
 	struct riommu_trace_bpf *skel = ctx;
 
+	riommu_grp_reclaim(&grp_table);
 	read_hists(bpf_map__fd(skel->maps.hists), &hist_table, ended);
 	print_hists(iv);
 }
@@ -543,11 +561,9 @@ int main(int argc, char **argv)
 	skel->rodata->per_pasid = env.per_pasid;
 	skel->rodata->targ_ms = env.ms;
 	skel->rodata->lin_step = env.lin_step;
-	/* only what the mode needs; consume and response always pair groups */
+	/* only what the mode needs; consume, response and pq_error always pair groups */
 	if (!ev || !(env.ev_mask & RIOMMU_EVM(RIOMMU_EV_REPORT)))
 		bpf_program__set_autoload(skel->progs.trace_pq_report, false);
-	if (!ev || !(env.ev_mask & RIOMMU_EVM(RIOMMU_EV_PQ_ERROR)))
-		bpf_program__set_autoload(skel->progs.trace_pq_error, false);
 	if (!ev || !(env.ev_mask & RIOMMU_EVM(RIOMMU_EV_FAILURE)) ||
 	    !tps[TP_IOPF_FAILURE].present)
 		bpf_program__set_autoload(skel->progs.trace_iopf_failure, false);
@@ -559,6 +575,10 @@ int main(int argc, char **argv)
 	err = 1;
 	if (riommu_tool_load_attach("riommu-trace", skel->skeleton, noattach))
 		goto cleanup;
+	if (riommu_grp_mmap(skel->maps.groups, skel->maps.pq_error_ts, &grp_table)) {
+		fprintf(stderr, "riommu-trace: cannot map the group table: %s\n", strerror(errno));
+		goto cleanup;
+	}
 	start_ns = riommu_mono_ns();
 	if (ev) {
 		if (!env.json)
@@ -580,8 +600,10 @@ int main(int argc, char **argv)
 		.count = env.count, .partial = true,
 		.epoch = &skel->bss->epoch, .tick = tick, .ctx = skel,
 	});
+	report_drops(skel);
 	err = 0;
 cleanup:
+	riommu_grp_munmap(&grp_table);
 	riommu_ro_munmap(&hist_table);
 	riommu_trace_bpf__destroy(skel);
 	free(hs);

@@ -118,7 +118,8 @@ void top_row_record(struct record *rec, const struct top_row *r, double t,
 
 	rec_start(rec, "row");
 	REC_FIELDS(rec, F_DBL("time", t), F_DBL("interval", iv),
-		   F_U64("iommu", r->key.iommu),
+		   /* a failure of a RID no request named has no known IOMMU */
+		   F_OPT("iommu", r->key.iommu != RIOMMU_ANY, r->key.iommu),
 		   F_OPT("rid", r->key.rid != RIOMMU_ANY, r->key.rid),
 		   F_OPT("pasid", per_pasid && r->key.pasid < RIOMMU_NOPASID, r->key.pasid),
 		   F_U64("requests", d->requests), F_DBL("req_s", r->req_s),

@@ -142,7 +142,7 @@ static __u64 drop(int fd, int what)
 static int count_groups(struct bpf_map *m, __u64 want, struct riommu_grp *found)
 {
 	__u32 i, n = bpf_map__max_entries(m);
-	struct riommu_grp g;
+	struct riommu_grp g = {};
 	int c = 0;
 
 	for (i = 0; i < n; i++) {
@@ -424,6 +424,172 @@ static void test_top_probe(void)
 	}
 	CHECK_EQ("top: every placed group pairs with its response", 4, ok);
 	CHECK_EQ("top: table empty", 0, count_groups(s->maps.groups, 0, NULL));
+	riommu_top_bpf__destroy(s);
+}
+
+/* The group of a tag in the table (tag set), false if absent. */
+static bool has_group(struct bpf_map *m, __u32 iommu, __u32 rid, __u32 pv, __u32 pasid,
+		      __u32 prgi, struct riommu_grp *g)
+{
+	struct riommu_grp found = {};
+
+	count_groups(m, riommu_grp_tag(iommu, rid, pv, pasid, prgi), &found);
+	if (g)
+		*g = found;
+	return found.tag != 0;
+}
+
+/*
+ * A function whose PRG Response PASID Required bit is clear gets responses
+ * without a PASID: they still close the group its PASID's requests opened.
+ */
+static void test_top_pasidless_response(void)
+{
+	struct riommu_top_bpf *s = top_load("top -P: loads (responses without PASID)", true,
+					    RIOMMU_ANY, 0);
+	struct bpf_program *C, *P;
+	struct riommu_row r;
+
+	if (!s)
+		return;
+	C = s->progs.top_pq_consume;
+	P = s->progs.top_page_response;
+	/* PASIDs 5 and 6 both use PRG index 3; the responses cannot tell them apart */
+	consume(C, 0, 0x8, 5, PV | R | L, 3, 0x1000);
+	usleep(2000);
+	consume(C, 0, 0x8, 6, PV | R, 3, 0x2000);
+	consume(C, 0, 0x8, 6, PV | W | L, 3, 0x3000);
+	response(P, 0, 0x8, 0, 0, 3, RIOMMU_PRGR_SUCCESS);
+	get_row(s, 0, 0x8, 5, 0, &r);
+	CHECK_EQ("pasidless: first response closes the oldest group (PASID 5)", 1, r.resp_success);
+	CHECK_EQ("pasidless: PASID 5 latency counted", 1, r.lat.count);
+	check(has_group(s->maps.groups, 0, 0x8, 1, 6, 3, NULL) &&
+	      count_groups(s->maps.groups, 0, NULL) == 1,
+	      "pasidless: PASID 6's group still open", "%d groups",
+	      count_groups(s->maps.groups, 0, NULL));
+	response(P, 0, 0x8, 0, 0, 3, RIOMMU_PRGR_INVALID);
+	get_row(s, 0, 0x8, 6, 0, &r);
+	CHECK_EQ("pasidless: second response closes PASID 6's group", 1, r.resp_invalid);
+	CHECK_EQ("pasidless: PASID 6 latency counted", 1, r.lat.count);
+	CHECK_EQ("pasidless: no response without request", 0,
+		 drop(bpf_map__fd(s->maps.drops), RIOMMU_DROP_NO_REQ));
+	CHECK_EQ("pasidless: no row for PASID-less responses", 0,
+		 find_slot(s->maps.row_keys, riommu_key_tag(0, 0x8, RIOMMU_NOPASID)) + 1);
+	CHECK_EQ("pasidless: table empty", 0, count_groups(s->maps.groups, 0, NULL));
+
+	/* with PASIDs in the responses, each closes its own, in any order */
+	consume(C, 0, 0x8, 5, PV | R | L, 4, 0);
+	consume(C, 0, 0x8, 6, PV | R | L, 4, 0);
+	response(P, 0, 0x8, 6, PV, 4, RIOMMU_PRGR_SUCCESS);
+	check(has_group(s->maps.groups, 0, 0x8, 1, 5, 4, NULL) &&
+	      !has_group(s->maps.groups, 0, 0x8, 1, 6, 4, NULL),
+	      "with PASID: the response closes its PASID's group, not the oldest", "");
+	response(P, 0, 0x8, 5, PV, 4, RIOMMU_PRGR_SUCCESS);
+	get_row(s, 0, 0x8, 5, 0, &r);
+	CHECK_EQ("with PASID: PASID 5 latencies", 2, r.lat.count);
+	CHECK_EQ("with PASID: table empty", 0, count_groups(s->maps.groups, 0, NULL));
+	riommu_top_bpf__destroy(s);
+}
+
+/* --pasid with responses that carry none: the group decides. */
+static void test_top_pasid_filter_pasidless(void)
+{
+	struct riommu_top_bpf *s = riommu_top_bpf__open();
+	struct bpf_program *C, *P;
+	struct riommu_row r;
+	int err;
+
+	if (!s)
+		return;
+	s->rodata->targ_pasid = 5;
+	riommu_select_attach("bpf_test", s->obj, true);
+	err = riommu_top_bpf__load(s);
+	check(!err, "top --pasid: loads", "load: %s", strerror(-err));
+	if (err)
+		goto out;
+	C = s->progs.top_pq_consume;
+	P = s->progs.top_page_response;
+	consume(C, 0, 0x8, 5, PV | R | L, 8, 0);
+	consume(C, 0, 0x8, 6, PV | R | L, 9, 0);
+	response(P, 0, 0x8, 0, 0, 8, RIOMMU_PRGR_SUCCESS);	/* PASID 5's */
+	response(P, 0, 0x8, 0, 0, 9, RIOMMU_PRGR_SUCCESS);	/* PASID 6's */
+	response(P, 0, 0x8, 0, 0, 10, RIOMMU_PRGR_SUCCESS);	/* nobody's */
+	get_row(s, 0, 0x8, RIOMMU_ANY, 0, &r);
+	CHECK_EQ("top --pasid 5: the PASID-less response of PASID 5's group counts", 1,
+		 r.resp_success);
+	CHECK_EQ("top --pasid 5: and its latency", 1, r.lat.count);
+	CHECK_EQ("top --pasid 5: other PASID-less responses are no drop", 0,
+		 drop(bpf_map__fd(s->maps.drops), RIOMMU_DROP_NO_REQ));
+out:
+	riommu_top_bpf__destroy(s);
+}
+
+/*
+ * Groups that never see a response: a PRG index reused after the last
+ * request, and partial groups the driver discards at a PQ error.
+ */
+static void test_top_stale_groups(void)
+{
+	struct riommu_top_bpf *s = top_load("top: loads (stale groups)", false, RIOMMU_ANY, 0);
+	struct riommu_grp_map m = {};
+	struct bpf_program *C, *P;
+	struct riommu_row r;
+	struct riommu_grp g = {};
+	int fd;
+
+	if (!s)
+		return;
+	C = s->progs.top_pq_consume;
+	P = s->progs.top_page_response;
+	fd = bpf_map__fd(s->maps.drops);
+	/* the IOMMU answered the first group itself: its PRG index comes back */
+	consume(C, 0, 0x20, 0, R | L, 7, 0x1000);
+	consume(C, 0, 0x20, 0, W | L, 7, 0x2000);
+	get_row(s, 0, 0x20, RIOMMU_ANY, 0, &r);
+	CHECK_EQ("stale: a request after the last one starts a new group", 2, r.groups);
+	CHECK_EQ("stale: the old group counted unanswered", 1,
+		 drop(fd, RIOMMU_DROP_GRP_UNANSWERED));
+	check(has_group(s->maps.groups, 0, 0x20, 0, 0, 7, &g) && g.nreq == 1 &&
+	      g.addr == 0x2000 && count_groups(s->maps.groups, 0, NULL) == 1,
+	      "stale: one group in flight, the new one", "nreq %u addr 0x%llx", g.nreq,
+	      (unsigned long long)g.addr);
+	response(P, 0, 0x20, 0, 0, 7, RIOMMU_PRGR_SUCCESS);
+	get_row(s, 0, 0x20, RIOMMU_ANY, 0, &r);
+	CHECK_EQ("stale: the response closes the new group", 1, r.lat.count);
+
+	/* PQ error: the driver drops the groups whose last request is missing */
+	consume(C, 0, 0x21, 0, R, 1, 0);		/* partial, comes back */
+	consume(C, 0, 0x22, 0, R | L, 2, 0);		/* complete, waits */
+	consume(C, 0, 0x24, 0, R, 4, 0);		/* partial, never back */
+	usleep(2000);
+	pq_error(s->progs.top_pq_error, 0, RIOMMU_PQ_OVF);
+	usleep(2000);
+	consume(C, 0, 0x23, 0, R, 3, 0);		/* partial, after the error */
+	consume(C, 0, 0x21, 0, R | L, 1, 0);
+	CHECK_EQ("pq error: a discarded partial group's PRG index restarts it", 1,
+		 drop(fd, RIOMMU_DROP_GRP_DISCARDED));
+	check(has_group(s->maps.groups, 0, 0x21, 0, 0, 1, &g) && g.nreq == 1,
+	      "pq error: the restarted group has only the new request", "nreq %u", g.nreq);
+	if (riommu_grp_mmap(s->maps.groups, s->maps.pq_error_ts, &m)) {
+		check(false, "pq error: group table maps writable", "%s", strerror(errno));
+		goto out;
+	}
+	CHECK_EQ("pq error: user space reclaims the partial group from before", 1,
+		 riommu_grp_reclaim(&m));
+	check(!has_group(s->maps.groups, 0, 0x24, 0, 0, 4, NULL) &&
+	      has_group(s->maps.groups, 0, 0x22, 0, 0, 2, NULL) &&
+	      has_group(s->maps.groups, 0, 0x23, 0, 0, 3, NULL) &&
+	      count_groups(s->maps.groups, 0, NULL) == 3,
+	      "pq error: complete and newer groups stay", "%d groups",
+	      count_groups(s->maps.groups, 0, NULL));
+	CHECK_EQ("pq error: a second pass reclaims nothing", 0, riommu_grp_reclaim(&m));
+	CHECK_EQ("pq error: reclaimed total", 1, m.reclaimed);
+	/* a reclaimed slot is clean for the next group */
+	consume(C, 0, 0x24, 0, R | L, 4, 0x5000);
+	check(has_group(s->maps.groups, 0, 0x24, 0, 0, 4, &g) && g.nreq == 1 && g.ts,
+	      "pq error: a reclaimed slot starts clean", "nreq %u", g.nreq);
+out:
+	riommu_grp_munmap(&m);
 	riommu_top_bpf__destroy(s);
 }
 
@@ -716,6 +882,9 @@ int main(void)
 	test_top_full();
 	test_top_probe();
 	test_top_rows_full();
+	test_top_pasidless_response();
+	test_top_pasid_filter_pasidless();
+	test_top_stale_groups();
 	test_trace_hist();
 	test_trace_events();
 	test_trace_ringbuf_full();

@@ -87,11 +87,14 @@ static void riscv_iommu_pri_send_prgr(struct riscv_iommu_device *iommu,
 		     FIELD_PREP(RISCV_IOMMU_CMD1_ATS_PRGR_RESP_CODE, code) |
 		     FIELD_PREP(RISCV_IOMMU_CMD1_ATS_PRGR_PRG_INDEX, prgi);
 
-	riscv_iommu_cmd_send(iommu, &cmd);
-
-	atomic64_inc(&iommu->pri->stats.responses);
+	/*
+	 * Before the command: once it is queued the function may reuse the
+	 * PRG index, and a tracer must see this group end before that.
+	 */
 	trace_page_response(iommu->index, devid, pv ? pasid : 0,
 			    pv ? RISCV_IOMMU_PRI_F_PV : 0, prgi, code);
+	atomic64_inc(&iommu->pri->stats.responses);
+	riscv_iommu_cmd_send(iommu, &cmd);
 }
 
 /*
