@@ -393,6 +393,19 @@ int riommu_read_drops(int fd, __u64 *out)
 	return 0;
 }
 
+void riommu_emit_clock(const char *tool)
+{
+	__u64 m0 = riommu_mono_ns();
+	double wall = riommu_wall_s();
+	__u64 m1 = riommu_mono_ns();
+	struct record rec;
+
+	rec_start(&rec, "clock");
+	REC_FIELDS(&rec, F_STR("tool", tool), F_DBL("time", wall),
+		   F_U64("ts_ns", m0 + (m1 - m0) / 2));
+	emit_json(stdout, &rec);
+}
+
 void riommu_rec_drops(struct record *rec, const __u64 *drops, const int *which, int n)
 {
 	int i;

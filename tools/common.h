@@ -115,6 +115,13 @@ double riommu_wall_s(void);
 /* Sleep until the deadline or a signal; returns false when exiting. */
 bool riommu_sleep_until(uint64_t mono_deadline_ns);
 
+/*
+ * First NDJSON record of a run: the wall clock (time, Unix seconds) and the
+ * monotonic clock (ts_ns, the clock of bpf_ktime_get_ns()) read together, so
+ * that a record's ts_ns converts to a date.
+ */
+void riommu_emit_clock(const char *tool);
+
 /* Sum per-CPU u64 drop counters; out must hold RIOMMU_DROP_MAX values. */
 int riommu_read_drops(int map_fd, __u64 *out);
 /* The drop_<name> fields of the counters in which[], in that order. */

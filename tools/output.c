@@ -219,3 +219,20 @@ void table_row(FILE *f, const struct table_col *c, int n, const char *const *cel
 			cells[i] ? cells[i] : "-");
 	fputc('\n', f);
 }
+
+void rec_project(struct record *dst, const struct record *src, const char *const *names, int n)
+{
+	int i, j;
+
+	rec_init(dst);
+	for (i = 0; i < n; i++) {
+		for (j = 0; j < src->n && strcmp(src->f[j].name, names[i]); j++)
+			;
+		if (j < src->n && src->f[j].t != FT_RAW) {
+			rec_fields(dst, &src->f[j], 1);
+			dst->f[dst->n - 1].name = names[i];
+		} else {
+			rec_null(dst, names[i]);
+		}
+	}
+}

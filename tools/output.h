@@ -54,6 +54,12 @@ void rec_fields(struct record *r, const struct field *f, int n);
 	rec_fields((r), (const struct field[]){ __VA_ARGS__ },		\
 		   sizeof((const struct field[]){ __VA_ARGS__ }) / sizeof(struct field))
 
+/*
+ * dst gets the fields of src named in names[], in that order, null where src
+ * has none: fixed CSV columns for records whose fields vary by kind.
+ */
+void rec_project(struct record *dst, const struct record *src, const char *const *names, int n);
+
 /* JSON string body with escapes, into buf; returns buf. */
 const char *json_escape(char *buf, size_t len, const char *s);
 void emit_json(FILE *f, const struct record *r);

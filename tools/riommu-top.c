@@ -18,7 +18,7 @@
 #include "top_model.h"
 #include "riommu_top.skel.h"
 
-enum { OPT_CSV = 0x100, OPT_NOCLEAR, OPT_MAXROWS };
+enum { OPT_CSV = 0x100, OPT_MAXROWS };
 
 static struct env {
 	COMMON_OPTS_GROUP(common);
@@ -54,7 +54,8 @@ static const struct argp_option opts[] = {
 	{ "sort", 's', "KEY", 0,
 	  "Sort by req, grp, inflight, age, avg, p50, p99, max, fail, inv or rid (default req)", 0 },
 	{ "per-pasid", 'P', NULL, 0, "One row per PASID", 0 },
-	{ "noclear", OPT_NOCLEAR, NULL, 0, "Do not clear the screen between intervals", 0 },
+	{ "noclear", 'C', NULL, 0,
+	  "Do not clear the screen between intervals (never cleared when stdout is not a terminal)", 0 },
 	{ "timeout", 't', "SEC", 0, "Report groups without a response after SEC seconds as stuck (default 1)", 0 },
 	{ "csv", OPT_CSV, NULL, 0, "Print CSV records (one per row per interval)", 0 },
 	{ "max-rows", OPT_MAXROWS, "N", 0, "Size of the statistics table, rounded up to a power of two (default 1024)", 0 },
@@ -79,7 +80,7 @@ static error_t parse_arg(int key, char *arg, struct argp_state *state)
 	case 'P':
 		env.per_pasid = true;
 		break;
-	case OPT_NOCLEAR:
+	case 'C':
 		env.noclear = true;
 		break;
 	case 't':
@@ -328,7 +329,7 @@ static void print_interval(struct riommu_top_bpf *skel, double iv, const __u64 *
 
 	strftime(tbuf, sizeof(tbuf), "%H:%M:%S", localtime(&t));
 	if (!env.noclear)
-		fputs("\033[H\033[2J", stdout);
+		fputs("\033[H\033[2J", stdout);	/* main() sets noclear off a terminal */
 	printf("%s riommu-top  interval %.2fs  req/s %.0f  grp/s %.0f  in-flight %llu  "
 	       "stuck %d  responses %llu/%llu/%llu (succ/inv/fail)  notif %llu  pq-err %llu\n",
 	       tbuf, iv, iv > 0 ? req / iv : 0, iv > 0 ? grp / iv : 0,
@@ -456,6 +457,10 @@ int main(int argc, char **argv)
 		fprintf(stderr, "riommu-top: cannot map the group table: %s\n", strerror(errno));
 		goto cleanup;
 	}
+	if (!isatty(STDOUT_FILENO))
+		env.noclear = true;
+	if (env.json)
+		riommu_emit_clock("riommu-top");
 	if (!env.json && !env.csv)
 		fprintf(stderr, "Tracing RISC-V IOMMU page requests... Hit Ctrl-C to end.\n");
 

@@ -22,15 +22,24 @@
 		    RIOMMU_EVM(RIOMMU_EV_RESPONSE) | RIOMMU_EVM(RIOMMU_EV_FAILURE) | \
 		    RIOMMU_EVM(RIOMMU_EV_PQ_ERROR))
 
+enum { OPT_CSV = 0x100, OPT_RINGBUF };
+
+/* ring buffer of -e/-f in KiB: a power of two, at least a page */
+#define RINGBUF_KIB_DEFAULT	256
+#define RINGBUF_KIB_MIN		64
+#define RINGBUF_KIB_MAX		(1u << 20)
+
 static struct env {
 	COMMON_OPTS_GROUP(common);
-	bool per_rid, per_pasid, ms, cumulative, events, failures;
+	bool per_rid, per_pasid, ms, cumulative, events, failures, csv, timestamp;
 	__u32 lin_step;
+	__u32 ringbuf_kib;
 	__u32 ev_mask;
 	__u64 duration_ns;
 } env = {
 	.common = COMMON_OPTS_INIT(0),
 	.ev_mask = ALL_EVENTS,
+	.ringbuf_kib = RINGBUF_KIB_DEFAULT,
 };
 
 const char *argp_program_version = "riommu-trace 1.0";
@@ -49,7 +58,9 @@ static const char doc[] =
 "    riommu-trace -e           # one line per event\n"
 "    riommu-trace -e -t response,failure --rid 0x8\n"
 "    riommu-trace -f           # failure notifications only\n"
-"    riommu-trace -e -j -d 10  # NDJSON events for 10 seconds";
+"    riommu-trace -e -j -d 10  # NDJSON events for 10 seconds\n"
+"    riommu-trace -e -T --csv  # CSV events\n"
+"    riommu-trace -e -T --ringbuf 4096  # wall-clock times, 4 MiB ring buffer";
 
 static const struct argp_option opts[] = {
 	{ "per-rid", 'D', NULL, 0, "One histogram per (IOMMU, requester ID)", 0 },
@@ -62,6 +73,10 @@ static const struct argp_option opts[] = {
 	{ "types", 't', "LIST", 0,
 	  "Events for -e: comma list of consume, report, response, failure, error, all", 0 },
 	{ "duration", 'd', "SEC", 0, "Stop after SEC seconds (-e, -f)", 0 },
+	{ "timestamp", 'T', NULL, 0, "Start event lines (-e, -f) with the wall-clock time", 0 },
+	{ "csv", OPT_CSV, NULL, 0, "Print CSV: a header line, then one line per histogram or event", 0 },
+	{ "ringbuf", OPT_RINGBUF, "KIB", 0,
+	  "Ring buffer for -e and -f in KiB, a power of two (default 256)", 0 },
 	{},
 };
 
@@ -96,7 +111,28 @@ static error_t parse_arg(int key, char *arg, struct argp_state *state)
 		break;
 	case 'd':
 		return opt_seconds(state, "--duration", arg, 31536000, &env.duration_ns);
+	case 'T':
+		env.timestamp = true;
+		break;
+	case OPT_CSV:
+		env.csv = true;
+		break;
+	case OPT_RINGBUF:
+		if (opt_u32(state, "--ringbuf", arg, RINGBUF_KIB_MIN, RINGBUF_KIB_MAX,
+			    &env.ringbuf_kib, "a ring buffer size in KiB (%u to %u)"))
+			return EINVAL;
+		if (env.ringbuf_kib & (env.ringbuf_kib - 1))
+			return opt_invalid(state, "--ringbuf", arg, "a power of two");
+		break;
 	case ARGP_KEY_END:
+		if (env.json && env.csv) {
+			argp_error(state, "-j and --csv cannot be used together.");
+			return EINVAL;
+		}
+		if (env.timestamp && (env.json || env.csv)) {
+			argp_error(state, "-T applies to text output; -j and --csv records carry times.");
+			return EINVAL;
+		}
 		if (env.events && env.failures) {
 			argp_error(state, "-e and -f cannot be used together.");
 			return EINVAL;
@@ -109,6 +145,10 @@ static error_t parse_arg(int key, char *arg, struct argp_state *state)
 			argp_error(state, "-d applies to -e or -f; use interval and count for histograms.");
 			return EINVAL;
 		}
+		if (env.ringbuf_kib != RINGBUF_KIB_DEFAULT && !(env.events || env.failures)) {
+			argp_error(state, "--ringbuf applies to -e or -f.");
+			return EINVAL;
+		}
 		if (env.failures)
 			env.ev_mask = RIOMMU_EVM(RIOMMU_EV_FAILURE);
 		break;
@@ -116,6 +156,35 @@ static error_t parse_arg(int key, char *arg, struct argp_state *state)
 		return ARGP_ERR_UNKNOWN;
 	}
 	return 0;
+}
+
+/* CSV columns: NDJSON records' fields, fixed (docs/man/riommu-trace.8). */
+static const char *const hist_csv_cols[] = {
+	"schema", "type", "time", "interval", "cumulative", "iommu", "rid", "pasid", "unit",
+	"count", "sum_ns", "avg", "p50", "p90", "p99", "p999", "max",
+};
+static const char *const event_csv_cols[] = {
+	"schema", "type", "event", "ts_ns", "time_s", "iommu", "rid", "pasid", "prgi",
+	"flags", "addr", "perm", "last", "ret", "code", "code_name", "lat_ns", "requests",
+	"reason", "reason_name", "dev", "errors", "head", "tail",
+};
+static bool csv_header_done;
+
+/* A record as NDJSON, or as CSV in the fixed columns. */
+static void emit(struct record *rec, const char *const *cols, int ncols)
+{
+	struct record row;
+
+	if (!env.csv) {
+		emit_json(stdout, rec);
+		return;
+	}
+	rec_project(&row, rec, cols, ncols);
+	if (!csv_header_done) {
+		emit_csv_header(stdout, &row);
+		csv_header_done = true;
+	}
+	emit_csv(stdout, &row);
 }
 
 /* ---- histogram mode ---- */
@@ -274,7 +343,7 @@ static void print_hists(double iv)
 	int i;
 
 	qsort(hs, nhs, sizeof(*hs), hkey_cmp);
-	if (!env.json) {
+	if (!env.json && !env.csv) {
 		strftime(tbuf, sizeof(tbuf), "%H:%M:%S", localtime(&t));
 		printf("\n%s\n", tbuf);
 	}
@@ -292,7 +361,7 @@ static void print_hists(double iv)
 		p99 = fine_percentile(l->fine, RIOMMU_FINE_SLOTS, 99, l->max[0]) / div;
 		p999 = fine_percentile(l->fine, RIOMMU_FINE_SLOTS, 99.9, l->max[0]) / div;
 		max = l->max[0] / div;
-		if (env.json) {
+		if (env.json || env.csv) {
 			const struct riommu_hist_key *k = &hs[i].key;
 
 			rec_start(&rec, "hist");
@@ -311,7 +380,7 @@ static void print_hists(double iv)
 				json_hist_array(arr2, sizeof(arr2), v.lin, RIOMMU_LIN_SLOTS + 1, true);
 				rec_raw(&rec, "linear", arr2);
 			}
-			emit_json(stdout, &rec);
+			emit(&rec, hist_csv_cols, ARRAY_SIZE(hist_csv_cols));
 			continue;
 		}
 		key_label(label, sizeof(label), &hs[i].key);
@@ -342,6 +411,21 @@ static void flag_str(char *b, size_t n, __u32 f)
 		 f & RIOMMU_F_INJECTED ? " inj" : "");
 }
 
+/* Monotonic minus wall clock at start: -T turns event times into dates. */
+static double mono_to_wall_s;
+
+static void print_wall(__u64 ts_ns)
+{
+	double w = ts_ns / 1e9 + mono_to_wall_s;
+	time_t t = (time_t)w;
+	struct tm tm;
+	char b[16];
+
+	localtime_r(&t, &tm);
+	strftime(b, sizeof(b), "%H:%M:%S", &tm);
+	printf("%s.%03d ", b, (int)((w - t) * 1000));
+}
+
 static int handle_event(void *ctx, void *data, size_t len)
 {
 	const struct riommu_event *e = data;
@@ -352,7 +436,7 @@ static int handle_event(void *ctx, void *data, size_t len)
 
 	if (len < sizeof(*e))
 		return 0;
-	if (env.json) {
+	if (env.json || env.csv) {
 		char dev[RIOMMU_DEVNAME_LEN + 1];
 
 		rec_start(&rec, "event");
@@ -361,7 +445,7 @@ static int handle_event(void *ctx, void *data, size_t len)
 		if (e->type == RIOMMU_EV_PQ_ERROR) {
 			REC_FIELDS(&rec, F_U64("errors", (__u32)e->val), F_U64("head", e->prgi),
 				   F_U64("tail", e->reason));
-			emit_json(stdout, &rec);
+			emit(&rec, event_csv_cols, ARRAY_SIZE(event_csv_cols));
 			return 0;
 		}
 		REC_FIELDS(&rec, F_U64("rid", e->rid), F_OPT("pasid", pv, e->pasid),
@@ -396,10 +480,12 @@ static int handle_event(void *ctx, void *data, size_t len)
 			rec_str(&rec, "dev", dev);
 			break;
 		}
-		emit_json(stdout, &rec);
+		emit(&rec, event_csv_cols, ARRAY_SIZE(event_csv_cols));
 		return 0;
 	}
 
+	if (env.timestamp)
+		print_wall(e->ts);
 	snprintf(iommu, sizeof(iommu), e->iommu == RIOMMU_ANY ? "?" : "%u", e->iommu);
 	snprintf(rid, sizeof(rid), "0x%06x", e->rid);
 	if (pv)
@@ -476,10 +562,24 @@ static void report_drops(struct riommu_trace_bpf *skel)
 	}
 }
 
+/* Once a second: events lost to a full ring buffer since the last call. */
+static void warn_lost(struct riommu_trace_bpf *skel, __u64 *seen)
+{
+	__u64 drops[RIOMMU_DROP_MAX];
+
+	if (riommu_read_drops(bpf_map__fd(skel->maps.drops), drops) ||
+	    drops[RIOMMU_DROP_RINGBUF] == *seen)
+		return;
+	fprintf(stderr, "riommu-trace: lost %llu events in the last second (ring buffer full: "
+		"raise --ringbuf or trace fewer events)\n",
+		(unsigned long long)(drops[RIOMMU_DROP_RINGBUF] - *seen));
+	*seen = drops[RIOMMU_DROP_RINGBUF];
+}
+
 static int run_events(struct riommu_trace_bpf *skel)
 {
 	struct ring_buffer *rb;
-	__u64 end, next_reclaim;
+	__u64 end, next_reclaim, lost = 0;
 	int err = 0;
 
 	rb = ring_buffer__new(bpf_map__fd(skel->maps.events), handle_event, NULL, NULL);
@@ -487,7 +587,9 @@ static int run_events(struct riommu_trace_bpf *skel)
 		fprintf(stderr, "riommu-trace: cannot open the ring buffer: %s\n", strerror(errno));
 		return 1;
 	}
-	if (!env.json) {
+	if (!env.json && !env.csv) {
+		if (env.timestamp)
+			printf("%-12s ", "TIME");
 		if (env.failures)
 			printf("%-12s %-5s %-8s %-7s %-5s %-18s %-5s %-8s %-10s %s\n", "TIME(s)",
 			       "IOMMU", "RID", "PASID", "GRPID", "ADDR", "PERM", "CODE", "REASON",
@@ -501,6 +603,7 @@ static int run_events(struct riommu_trace_bpf *skel)
 	while (!riommu_exiting && (!end || riommu_mono_ns() < end)) {
 		if (riommu_mono_ns() >= next_reclaim) {
 			riommu_grp_reclaim(&grp_table);
+			warn_lost(skel, &lost);
 			next_reclaim += 1000000000ULL;
 		}
 		err = ring_buffer__poll(rb, 100);
@@ -567,10 +670,13 @@ int main(int argc, char **argv)
 	if (!ev || !(env.ev_mask & RIOMMU_EVM(RIOMMU_EV_FAILURE)) ||
 	    !tps[TP_IOPF_FAILURE].present)
 		bpf_program__set_autoload(skel->progs.trace_iopf_failure, false);
-	if (!ev)
+	if (!ev) {
 		bpf_map__set_max_entries(skel->maps.events, 4096);
-	else	/* histograms unused: smallest tables */
+	} else {
+		bpf_map__set_max_entries(skel->maps.events, env.ringbuf_kib * 1024);
+		/* histograms unused: smallest tables */
 		skel->rodata->nhists = riommu_table_size(skel->maps.hist_keys, skel->maps.hists, 1);
+	}
 
 	err = 1;
 	if (riommu_tool_load_attach("riommu-trace", skel->skeleton, noattach))
@@ -580,8 +686,11 @@ int main(int argc, char **argv)
 		goto cleanup;
 	}
 	start_ns = riommu_mono_ns();
+	mono_to_wall_s = riommu_wall_s() - start_ns / 1e9;
+	if (env.json)
+		riommu_emit_clock("riommu-trace");
 	if (ev) {
-		if (!env.json)
+		if (!env.json && !env.csv)
 			fprintf(stderr, "Tracing RISC-V IOMMU %s... Hit Ctrl-C to end.\n",
 				env.failures ? "failure notifications" : "page request events");
 		err = run_events(skel);
@@ -592,7 +701,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "riommu-trace: cannot map the histogram table: %s\n", strerror(errno));
 		goto cleanup;
 	}
-	if (!env.json)
+	if (!env.json && !env.csv)
 		fprintf(stderr, "Tracing RISC-V IOMMU request-to-PRGR latency... Hit Ctrl-C to end.\n");
 	/* interval 0: one histogram at Ctrl-C, so a signal still prints */
 	riommu_run_intervals(&(struct riommu_intervals){

@@ -116,6 +116,43 @@ def events(path):
     check("e2e trace -e: final drops record", 1, len(d) and d[-1]["drop_response_without_request"])
 
 
+def clock(path, tool):
+    """The first NDJSON record ties the wall clock to the monotonic one."""
+    import time
+    first = load(path)[0]
+    check(f"e2e {tool}: first record is the clock record", ("clock", tool),
+          (first.get("type"), first.get("tool")))
+    now = time.time()
+    check(f"e2e {tool}: clock time is the run's wall-clock time", True,
+          now - 120 < first.get("time", 0) <= now)
+    mono = time.clock_gettime_ns(time.CLOCK_MONOTONIC)
+    check(f"e2e {tool}: clock ts_ns is the run's CLOCK_MONOTONIC", True,
+          mono - 120e9 < first.get("ts_ns", 0) <= mono)
+
+
+def csv_match(json_path, csv_path, what):
+    """CSV rows of a run carry the same values as the NDJSON records of
+    another run of the same scenario (times and latencies differ); a column
+    a record has no field for is empty."""
+    import csv
+    varying = {"ts_ns", "time_s", "time", "lat_ns", "sum_ns", "avg", "p50", "p90", "p99",
+               "p999", "max", "interval", "log2", "linear"}
+
+    def values(d):
+        return sorted((k, str(v)) for k, v in d.items()
+                      if k not in varying and v is not None and v != "")
+    want = sorted(values(r) for r in load(json_path) if r["type"] == what)
+    with open(csv_path, newline="") as f:
+        got = sorted(values(r) for r in csv.DictReader(f) if r["type"] == what)
+    check(f"e2e trace --csv: {what} rows equal the NDJSON {what} records", want, got)
+    check(f"e2e trace --csv: {what} rows seen", True, len(got) > 0)
+
+
 if __name__ == "__main__":
-    {"top": top, "hist": hist, "events": events}[sys.argv[1]](sys.argv[2])
+    if sys.argv[1] == "clock":
+        clock(sys.argv[2], sys.argv[3])
+    elif sys.argv[1] == "csv":
+        csv_match(sys.argv[2], sys.argv[3], sys.argv[4])
+    else:
+        {"top": top, "hist": hist, "events": events}[sys.argv[1]](sys.argv[2])
     sys.exit(1 if fails else 0)

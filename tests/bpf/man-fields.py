@@ -71,19 +71,23 @@ def documented(text):
     if m:
         types["drops"] = ["schema", "type"] + [
             f.strip() for f in re.split(r",| and ", " ".join(m.group(1).split())) if f.strip()]
-    return types, per_event
+    # 'CSV columns of histograms: a, b, c.'
+    csv_cols = {m.group(1): split_fields(" ".join(m.group(2).split()))
+                for m in re.finditer(r"CSV columns of (\w+): (.*?)\.(?:\s|$)", text, re.S)}
+    return types, per_event, csv_cols
 
 
 def main():
     man, outputs = sys.argv[1], sys.argv[2:]
-    types, per_event = documented(man_text(man))
+    types, per_event, csv_cols = documented(man_text(man))
     seen = {t: [] for t in types}
     csv_headers = []
     for path in outputs:
         lines = [l for l in open(path, encoding="utf-8") if l.strip()]
         if lines and not lines[0].lstrip().startswith("{"):
             header = next(csv.reader([lines[0]]))
-            csv_headers.append((path, header))
+            first = next(csv.DictReader(lines), {})
+            csv_headers.append((path, header, first.get("type")))
             continue
         for l in lines:
             try:
@@ -120,9 +124,15 @@ def main():
             print("not ok - %s # %s" % (name, bad))
         else:
             print("ok - " + name)
-    for path, header in csv_headers:
-        want = ["schema", "type"] + [f for f in types.get("row", []) if f not in ("schema", "type")]
-        name = "%s: CSV header is the man page's row FIELDS" % tool
+    kinds = {"hist": "histograms", "event": "events"}
+    for path, header, kind in csv_headers:
+        if kinds.get(kind) in csv_cols:
+            want = csv_cols[kinds[kind]]
+            name = "%s: CSV header is the man page's columns of %s" % (tool, kinds[kind])
+        else:
+            want = ["schema", "type"] + [f for f in types.get("row", [])
+                                         if f not in ("schema", "type")]
+            name = "%s: CSV header is the man page's row FIELDS" % tool
         if header == want:
             print("ok - " + name)
         else:

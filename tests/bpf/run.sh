@@ -87,6 +87,41 @@ e2e() {
 e2e top top top $B/riommu-top -j -P -t 0.5 1
 e2e hist hist trace $B/riommu-trace -j -P -L 1000 1
 e2e events events trace $B/riommu-trace -e -j
+host_tier_tap "e2e clock records" sh -c "python3 tests/bpf/e2e.py clock $tmp/top.out riommu-top &&
+	python3 tests/bpf/e2e.py clock $tmp/events.out riommu-trace"
+# the same scenario as CSV: fixed columns, the NDJSON records' values
+csv_run() { # NAME PROG ARGS...
+	name=$1 prog=$2
+	shift 2
+	RIOMMU_TEST_NOATTACH=1 "$@" > "$tmp/$name.csv" 2> "$tmp/$name.err" &
+	pid=$!
+	drive_when_loaded "$prog" >/dev/null 2>&1
+	sleep 1.5
+	kill -INT $pid 2>/dev/null
+	wait $pid
+	check_eq "e2e $name: exits 0 on SIGINT, nothing on stderr" "0 " "$? $(cat "$tmp/$name.err")"
+}
+csv_run events-csv trace $B/riommu-trace -e --csv
+csv_run hist-csv trace $B/riommu-trace -P --csv 1
+host_tier_tap "e2e trace --csv: e2e.py exit status" sh -c \
+	"python3 tests/bpf/e2e.py csv $tmp/events.out $tmp/events-csv.csv event &&
+	python3 tests/bpf/e2e.py csv $tmp/hist.out $tmp/hist-csv.csv hist"
+# -T: event lines start with today's wall-clock time
+RIOMMU_TEST_NOATTACH=1 $B/riommu-trace -e -T > "$tmp/T.out" 2>/dev/null &
+pid=$!
+drive_when_loaded trace >/dev/null 2>&1
+sleep 0.5
+kill -INT $pid; wait $pid
+now=$(date +'%H %M %S' | awk '{ print $1 * 3600 + $2 * 60 + $3 }')
+bad=$(awk -v now="$now" 'NR > 1 {
+	split($1, t, /[:.]/)
+	if ($1 !~ /^[0-9][0-9]:[0-9][0-9]:[0-9][0-9][.][0-9][0-9][0-9]$/) { print; next }
+	d = now - (t[1] * 3600 + t[2] * 60 + t[3]); if (d < 0) d += 86400
+	if (d > 60) print
+}' "$tmp/T.out" | head -n 3)
+check_eq "e2e trace -e -T: header starts with TIME" "TIME" "$(head -1 "$tmp/T.out" | cut -c1-4)"
+check_eq "e2e trace -e -T: 19 event lines" 19 "$(($(wc -l < "$tmp/T.out") - 1))"
+check_eq "e2e trace -e -T: every line starts with the time of the run" "" "$bad"
 # text modes run and print the right number of lines
 RIOMMU_TEST_NOATTACH=1 $B/riommu-trace -f > "$tmp/f.out" 2>/dev/null &
 pid=$!
@@ -98,7 +133,8 @@ case $(tail -1 "$tmp/f.out") in
 *"0x000010"*"7"*"0x4000"*"rw-"*"Failure"*"handler"*) pass "e2e trace -f: failure line fields" ;;
 *) fail "e2e trace -f: failure line fields" "$(tail -1 "$tmp/f.out")" ;;
 esac
-RIOMMU_TEST_NOATTACH=1 $B/riommu-top --noclear -P -t 0.5 1 > "$tmp/t.out" 2>/dev/null &
+# stdout is a file: no screen clearing even without -C
+RIOMMU_TEST_NOATTACH=1 $B/riommu-top -P -t 0.5 1 > "$tmp/t.out" 2>/dev/null &
 pid=$!
 drive_when_loaded top >/dev/null 2>&1
 sleep 1.5
@@ -107,6 +143,16 @@ grep -q '^STUCK groups' "$tmp/t.out" && grep -q 'rid 0x000040 pasid - prgi 9 req
 check_eq "e2e top table: stuck group listed" 0 $?
 grep -q '^ *0 0x000008 *6 ' "$tmp/t.out"
 check_eq "e2e top table: per-PASID row" 0 $?
+check_eq "e2e top table: no escape sequences when stdout is not a terminal" 0 \
+	"$(grep -c "$(printf '\033')" "$tmp/t.out")"
+# a terminal: cleared each interval, unless -C
+for c in "" -C; do
+	# shellcheck disable=SC2086
+	RIOMMU_TEST_NOATTACH=1 python3 -c 'import pty, sys; pty.spawn(sys.argv[1:])' \
+		$B/riommu-top $c 0.3 2 > "$tmp/tty$c.out" 2>&1
+done
+check_eq "e2e top on a terminal: screen cleared each interval, not with -C" "2 0" \
+	"$(grep -c "$(printf '\033')\\[2J" "$tmp/tty.out") $(grep -c "$(printf '\033')\\[2J" "$tmp/tty-C.out")"
 RIOMMU_TEST_NOATTACH=1 $B/riommu-top --csv 1 2 > "$tmp/c.out" 2>/dev/null &
 pid=$!
 drive_when_loaded top >/dev/null 2>&1
@@ -118,7 +164,8 @@ check_eq "e2e top --csv: every record has schema 1" 0 "$n"
 host_tier_tap "riommu-top: man-fields.py exit status" \
 	python3 tests/bpf/man-fields.py docs/man/riommu-top.8 "$tmp/top.out" "$tmp/c.out"
 host_tier_tap "riommu-trace: man-fields.py exit status" \
-	python3 tests/bpf/man-fields.py docs/man/riommu-trace.8 "$tmp/hist.out" "$tmp/events.out"
+	python3 tests/bpf/man-fields.py docs/man/riommu-trace.8 "$tmp/hist.out" "$tmp/events.out" \
+	"$tmp/events-csv.csv" "$tmp/hist-csv.csv"
 
 # A short pass of `make bench`'s host part, so the benchmark cannot rot: it
 # runs and prints its figures (nothing is timed or compared).

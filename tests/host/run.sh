@@ -57,6 +57,11 @@ bad_says riommu-trace "interval and count apply to histograms; use -d with -e or
 bad_says riommu-trace "-d applies to -e or -f; use interval and count for histograms." -d 5
 bad_says riommu-trace "-d '0' is not a number of seconds (above 0, at most 31536000, fractions allowed)." -e -d 0
 bad_says riommu-trace "--duration '0' is not a number of seconds (above 0, at most 31536000, fractions allowed)." -e --duration 0
+bad_says riommu-trace "-j and --csv cannot be used together." -j --csv
+bad_says riommu-trace "-T applies to text output; -j and --csv records carry times." -e -T -j
+bad_says riommu-trace "--ringbuf '100' is not a power of two." -e --ringbuf 100
+bad_says riommu-trace "--ringbuf '32' is not a ring buffer size in KiB (64 to 1048576)." -e --ringbuf 32
+bad_says riommu-trace "--ringbuf applies to -e or -f." --ringbuf 1024
 bad riommu-trace --rid xyz
 bad_says riommu-trace "count 'x' is not a number of intervals (1 to 2147483647)." 1 x
 bad_says riommu-trace "--groups '0' is not a group table size (1 to 4194304)." --groups 0
