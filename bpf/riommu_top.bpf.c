@@ -3,7 +3,14 @@
  * riommu-top: per (IOMMU, RID[, PASID]) counters and request-to-PRGR latency,
  * aggregated in the kernel.  No per-event traffic to user space.
  */
-#include "vmlinux.h"
+/*
+ * UAPI headers, not vmlinux.h: no CO-RE relocation anywhere, so the raw_tp
+ * programs load on a kernel without BTF (libbpf asks for the kernel's BTF
+ * as soon as an object has one).
+ */
+#include <stdbool.h>
+#include <linux/types.h>
+#include <linux/bpf.h>
 #include <bpf/bpf_helpers.h>
 #include "riommu_common.bpf.h"
 

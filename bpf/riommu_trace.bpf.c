@@ -3,9 +3,15 @@
  * riommu-trace: request-to-PRGR latency histograms aggregated in the kernel
  * (default), or one ring-buffer record per event (-e / -f).
  */
-#include "vmlinux.h"
+/*
+ * UAPI headers, not vmlinux.h: no CO-RE relocation anywhere, so the raw_tp
+ * programs load on a kernel without BTF (libbpf asks for the kernel's BTF
+ * as soon as an object has one).
+ */
+#include <stdbool.h>
+#include <linux/types.h>
+#include <linux/bpf.h>
 #include <bpf/bpf_helpers.h>
-#include <bpf/bpf_core_read.h>
 #include "riommu_common.bpf.h"
 
 const volatile bool events_mode = false;
@@ -14,6 +20,8 @@ const volatile bool per_rid = false;
 const volatile bool per_pasid = false;
 const volatile bool targ_ms = false;
 const volatile __u32 lin_step = 0;	/* linear bucket width in units, 0 = off */
+/* offsetof(struct device, kobj.name) from BTF (user space; 0 today) */
+const volatile __u32 dev_name_off = RIOMMU_NO_OFFSET;
 
 /* Histograms: slot index from hist_keys, buckets per CPU in hists. */
 const volatile __u32 nhists = 256;	/* power of two */
@@ -193,9 +201,9 @@ static __always_inline int trace_failure(const __u64 *args)
 	__u32 rid = args[RF_RID], pasid = args[RF_PASID];
 	__u32 flags = args[RF_FLAGS] & 1 ? RIOMMU_F_PV : 0;
 	__u32 iommu = rid_to_iommu(rid);
-	struct device *dev = (struct device *)args[RF_DEV];
+	const char *dev = (const char *)args[RF_DEV];
 	struct riommu_event *e;
-	const char *name;
+	const char *name = NULL;
 
 	if (!events_mode || filtered(iommu, rid, pasid, flags))
 		return 0;
@@ -207,11 +215,9 @@ static __always_inline int trace_failure(const __u64 *args)
 	e->perm = args[RF_PERM];
 	e->val = args[RF_CODE];
 	e->reason = args[RF_REASON];
-	if (dev) {
-		name = BPF_CORE_READ(dev, kobj.name);
-		if (name)
-			bpf_probe_read_kernel_str(e->dev, sizeof(e->dev), name);
-	}
+	if (dev && dev_name_off != RIOMMU_NO_OFFSET &&
+	    !bpf_probe_read_kernel(&name, sizeof(name), dev + dev_name_off) && name)
+		bpf_probe_read_kernel_str(e->dev, sizeof(e->dev), name);
 	bpf_ringbuf_submit(e, 0);
 	return 0;
 }

@@ -132,6 +132,9 @@ static __always_inline __u32 riommu_key_hash(__u64 tag)
 	return (__u32)((tag * 0x9e3779b97f4a7c15ULL) >> 40);
 }
 
+/* A kernel structure offset user space could not find in BTF. */
+#define RIOMMU_NO_OFFSET	0xffffffffu
+
 /* IOMMU instances told apart by the group table (7 bits of its tag). */
 #define RIOMMU_IOMMU_SLOTS	128
 

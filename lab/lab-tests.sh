@@ -3,7 +3,8 @@
 # there.  Scenarios named hw-*.sh, and those with a "# lab-qemu-args:" line,
 # run on the patched QEMU with its test device(s).
 #   lab/lab-tests.sh [--variant lab|debug] [SCENARIO.sh...]
-#                    (default: every tests/lab/*.sh but run.sh)
+#                    (default: every tests/lab/*.sh but run.sh whose
+#                    "# lab-variants:" line, lab if none, names the variant)
 #
 # Each scenario states its plan in a "# lab-plan: N" line (N checks) and may
 # state its time limit in "# lab-timeout: SEC" (default 300).  A scenario
@@ -24,7 +25,13 @@ fi
 if [ $# -gt 0 ]; then
 	all=("$@")
 else
-	mapfile -t all < <(ls tests/lab/*.sh | grep -v '/run\.sh$')
+	# those whose "# lab-variants:" line (default: lab) names this variant
+	all=()
+	for t in tests/lab/*.sh; do
+		[ "$t" != tests/lab/run.sh ] || continue
+		v=$(sed -n 's/^# lab-variants: //p' "$t" | head -n 1)
+		case " ${v:-lab} " in *" $variant "*) all+=("$t") ;; esac
+	done
 fi
 prefix=
 [ "$variant" = lab ] || prefix="$variant: "

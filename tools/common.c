@@ -11,6 +11,7 @@
 #include <bpf/btf.h>
 #include <bpf/libbpf.h>
 #include "common.h"
+#include "opts.h"
 #include "output.h"
 
 volatile sig_atomic_t riommu_exiting;
@@ -83,6 +84,14 @@ static const char *tracefs_root(void)
 	return NULL;
 }
 
+const char *riommu_btf_path;
+
+/* The kernel's BTF: --btf FILE, else /sys/kernel/btf/vmlinux; NULL if none. */
+static struct btf *kernel_btf(void)
+{
+	return riommu_btf_path ? btf__parse(riommu_btf_path, NULL) : btf__load_vmlinux_btf();
+}
+
 int riommu_check_tracepoints(const char *tool, struct riommu_tp *tps, int n)
 {
 	const char *root = tracefs_root();
@@ -92,11 +101,12 @@ int riommu_check_tracepoints(const char *tool, struct riommu_tp *tps, int n)
 	int i;
 
 	if (!root) {
-		btf = btf__load_vmlinux_btf();
+		btf = kernel_btf();
 		if (!btf) {
 			fprintf(stderr, "%s: cannot look for the riscv_iommu tracepoints: "
-				"tracefs is not mounted and the kernel has no BTF "
-				"(mount -t tracefs nodev /sys/kernel/tracing and retry).\n", tool);
+				"tracefs is not mounted and there is no kernel BTF to look in "
+				"(mount -t tracefs nodev /sys/kernel/tracing, or give --btf FILE).\n",
+				tool);
 			return -1;
 		}
 	}
@@ -127,11 +137,13 @@ int riommu_check_tracepoints(const char *tool, struct riommu_tp *tps, int n)
 	return 0;
 }
 
-int riommu_tool_begin(const char *tool, bool verbose, struct riommu_tp *tps, int n)
+int riommu_tool_begin(const char *tool, const struct common_opts *o, struct riommu_tp *tps,
+		      int n)
 {
 	int i;
 
-	riommu_setup_libbpf(verbose);
+	riommu_setup_libbpf(o->verbose);
+	riommu_btf_path = o->btf_path;
 	if (getenv("RIOMMU_TEST_NOATTACH")) {
 		for (i = 0; i < n; i++)
 			tps[i].present = true;
@@ -145,18 +157,35 @@ void riommu_open_error(const char *tool)
 	fprintf(stderr, "%s: failed to open the BPF object: %s\n", tool, strerror(errno));
 }
 
-/* One sentence that names what is missing: BTF, privileges, or neither. */
-static void riommu_load_error(const char *tool, int err)
+__u32 riommu_dev_name_offset(void)
 {
-	struct btf *btf = btf__load_vmlinux_btf();
+	const char *const path[][2] = { { "device", "kobj" }, { "kobject", "name" } };
+	struct btf *btf = kernel_btf();
+	__u32 off = btf ? 0 : RIOMMU_NO_OFFSET;
+	size_t i;
 
-	if (!btf) {
-		fprintf(stderr, "%s: the kernel has no BTF (/sys/kernel/btf/vmlinux), which the "
-			"programs need: run it on a kernel built with CONFIG_DEBUG_INFO_BTF=y.\n",
-			tool);
-		return;
+	for (i = 0; btf && i < ARRAY_SIZE(path); i++) {
+		int id = btf__find_by_name_kind(btf, path[i][0], BTF_KIND_STRUCT);
+		const struct btf_type *t = id > 0 ? btf__type_by_id(btf, id) : NULL;
+		const struct btf_member *m = t ? btf_members(t) : NULL;
+		int j, n = t ? btf_vlen(t) : 0;
+
+		for (j = 0; j < n; j++, m++)
+			if (!strcmp(btf__name_by_offset(btf, m->name_off), path[i][1]))
+				break;
+		if (j == n) {
+			off = RIOMMU_NO_OFFSET;
+			break;
+		}
+		off += btf_member_bit_offset(t, j) / 8;
 	}
 	btf__free(btf);
+	return off;
+}
+
+/* One sentence that names what is missing: privileges, or what failed. */
+static void riommu_load_error(const char *tool, int err)
+{
 	if (err == -EPERM || err == -EACCES)
 		fprintf(stderr, "%s: not allowed to load BPF programs (%s): run it as root, "
 			"or with CAP_BPF and CAP_PERFMON.\n", tool, strerror(-err));

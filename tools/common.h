@@ -60,13 +60,25 @@ extern const char *const riommu_attach_names[2];
  * open), then open the skeleton and set its rodata, then load_attach, then
  * the tool's loop; on error goto cleanup and destroy the skeleton.
  *
- * Begin: libbpf messages only with -v, then every required event of tps (a
+ * Begin: libbpf messages only with -v (o->verbose), --btf noted, then every
+ * required event of tps (a
  * copy of riommu_tps, made stricter where a mode needs more) must exist.
  * RIOMMU_TEST_NOATTACH (tests/bpf) loads without attaching, the events come
  * from BPF_PROG_TEST_RUN: every event counts as present.  Returns 1 for
  * "do not attach", 0, or -1 after one sentence on stderr.
  */
-int riommu_tool_begin(const char *tool, bool verbose, struct riommu_tp *tps, int n);
+struct common_opts;
+int riommu_tool_begin(const char *tool, const struct common_opts *o, struct riommu_tp *tps,
+		      int n);
+
+/* --btf FILE (set by riommu_tool_begin()), NULL: /sys/kernel/btf/vmlinux. */
+extern const char *riommu_btf_path;
+
+/*
+ * offsetof(struct device, kobj.name) from the kernel's BTF, so that the BPF
+ * side can read a device's name without CO-RE; RIOMMU_NO_OFFSET without.
+ */
+__u32 riommu_dev_name_offset(void);
 
 /* After a skeleton's open failed: one sentence on stderr. */
 void riommu_open_error(const char *tool);

@@ -6,6 +6,7 @@
 #include <string.h>
 #include <math.h>
 #include <stdint.h>
+#include <unistd.h>
 #include "opts.h"
 #include "riommu.h"
 
@@ -188,7 +189,7 @@ error_t opt_seconds(const struct argp_state *state, const char *name, const char
 #define MAX_COUNT	0x7fffffff	/* fits a 32-bit long */
 
 /* argp keeps a child's keys apart from its parent's: no clash with the tools' */
-enum { OPT_RID = 0x100, OPT_PASID, OPT_IOMMU, OPT_GROUPS };
+enum { OPT_RID = 0x100, OPT_PASID, OPT_IOMMU, OPT_GROUPS, OPT_BTF };
 
 static const struct argp_option common_options[] = {
 	{ "rid", OPT_RID, "RID", 0, "Only this requester ID (number or bus:dev.fn)", 0 },
@@ -197,6 +198,8 @@ static const struct argp_option common_options[] = {
 	{ "json", 'j', NULL, 0, "Print NDJSON records, one JSON object per line", 0 },
 	{ "groups", OPT_GROUPS, "N", 0,
 	  "In-flight group table slots, rounded up to 512 x a power of two (default 32768)", 0 },
+	{ "btf", OPT_BTF, "FILE", 0,
+	  "The kernel's BTF from FILE, for kernels that ship it apart from /sys/kernel/btf/vmlinux", 0 },
 	{ "verbose", 'v', NULL, 0, "Show libbpf debug messages and the attach type used", 0 },
 	{ NULL, 'h', NULL, OPTION_HIDDEN, "Show the full help", 0 },
 	{},
@@ -232,6 +235,11 @@ static error_t common_parse(int key, char *arg, struct argp_state *state)
 	case OPT_GROUPS:
 		return opt_u32(state, "--groups", arg, 1, MAX_GROUPS, &o->max_groups,
 			       "a group table size (%u to %u)");
+	case OPT_BTF:
+		if (access(arg, R_OK))
+			return opt_invalid(state, "--btf", arg, "a readable BTF file");
+		o->btf_path = arg;
+		break;
 	case 'v':
 		o->verbose = true;
 		break;

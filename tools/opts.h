@@ -40,7 +40,7 @@ error_t opt_seconds(const struct argp_state *state, const char *name, const char
 		    unsigned int max_s, __u64 *out_ns);
 
 /*
- * Shared options: --rid, --pasid, --iommu, -j, --groups, -v and the
+ * Shared options: --rid, --pasid, --iommu, -j, --groups, --btf, -v and the
  * positional [interval [count]].  Their values, as members of a tool's env.
  */
 #define COMMON_OPTS_MEMBERS						\
@@ -49,6 +49,7 @@ error_t opt_seconds(const struct argp_state *state, const char *name, const char
 	__u64 interval_ns;		/* 0: only at the end */	\
 	long count;			/* intervals, -1: no limit */	\
 	int nargs;			/* positional arguments seen */	\
+	const char *btf_path;		/* --btf, NULL: the kernel's */	\
 	bool json, verbose
 
 struct common_opts {

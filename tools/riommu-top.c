@@ -425,7 +425,7 @@ int main(int argc, char **argv)
 	if (common_argp_parse(opts, parse_arg, doc, &env.common, argc, argv))
 		return 2;
 	memcpy(tps, riommu_tps, sizeof(tps));
-	noattach = riommu_tool_begin("riommu-top", env.verbose, tps, ARRAY_SIZE(tps));
+	noattach = riommu_tool_begin("riommu-top", &env.common, tps, ARRAY_SIZE(tps));
 	if (noattach < 0)
 		return 1;
 

@@ -648,7 +648,7 @@ int main(int argc, char **argv)
 	memcpy(tps, riommu_tps, sizeof(tps));
 	if (env.failures)
 		tps[TP_IOPF_FAILURE].required = true;
-	noattach = riommu_tool_begin("riommu-trace", env.verbose, tps, ARRAY_SIZE(tps));
+	noattach = riommu_tool_begin("riommu-trace", &env.common, tps, ARRAY_SIZE(tps));
 	if (noattach < 0)
 		return 1;
 
@@ -664,6 +664,12 @@ int main(int argc, char **argv)
 	skel->rodata->per_pasid = env.per_pasid;
 	skel->rodata->targ_ms = env.ms;
 	skel->rodata->lin_step = env.lin_step;
+	if (ev && (env.ev_mask & RIOMMU_EVM(RIOMMU_EV_FAILURE))) {
+		skel->rodata->dev_name_off = riommu_dev_name_offset();
+		if (skel->rodata->dev_name_off == RIOMMU_NO_OFFSET && env.verbose)
+			fprintf(stderr, "riommu-trace: no kernel BTF to find device names in: "
+				"failures show dev \"\" (give --btf FILE)\n");
+	}
 	/* only what the mode needs; consume, response and pq_error always pair groups */
 	if (!ev || !(env.ev_mask & RIOMMU_EVM(RIOMMU_EV_REPORT)))
 		bpf_program__set_autoload(skel->progs.trace_pq_report, false);

@@ -5,7 +5,7 @@
 # driver's pq_stats, and its latency figures agree with tracefs timestamps
 # of the same events.
 # lab-qemu-args: -device riommu-pri-testdev -device riommu-pri-testdev
-# lab-plan: 66
+# lab-plan: 71
 cd /src || exit 1
 . tests/lab/tools-common.inc
 tools_setup
@@ -24,6 +24,9 @@ if [ ! -s $TMP/top.json ]; then
 	exit 1
 fi
 pass "riommu-top -j starts"
+# a partial group the PQ error of the workload discards (counted, not stuck)
+U4=0x48
+echo "devid=$U4 prgi=31 addr=0xb000 perm=r" > "$INJ"
 tools_workload
 sleep 3	# the unanswered group ages past -t 1
 kill -INT $top
@@ -58,9 +61,10 @@ expect $d2 5 "requests=12 groups=4 resp_success=0 resp_invalid=4 failures=4 lat_
 expect $d2 null "requests=2 groups=2 resp_success=2 resp_invalid=0 failures=0 lat_count=2"
 expect $u1 6 "requests=2 groups=2 resp_invalid=2 lat_count=2 stop_markers=1 unknown_devid=2 failures=0"
 expect $u2 null "requests=2 groups=1 lat_count=0 resp_invalid=0"
+expect $((U4)) null "requests=1 groups=1 lat_count=0 resp_invalid=0"
 check_eq "top: IOMMU row pq_errors" "$PQERR" "$(sum pq_errors null null)"
-check_eq "top: no other requester" "" "$(jq -s -r --arg a $d1 --arg b $d2 --arg c $u1 --arg d $u2 --arg e $u3 \
-	'[.[] | select(.type == "row" and .rid != null and ((.rid | tostring) as $r | [$a, $b, $c, $d, $e] | index($r) | not)) | .rid] | unique | .[]' $TMP/top.json)"
+check_eq "top: no other requester" "" "$(jq -s -r --arg a $d1 --arg b $d2 --arg c $u1 --arg d $u2 --arg e $u3 --arg f $((U4)) \
+	'[.[] | select(.type == "row" and .rid != null and ((.rid | tostring) as $r | [$a, $b, $c, $d, $e, $f] | index($r) | not)) | .rid] | unique | .[]' $TMP/top.json)"
 
 # cross-check with the driver's own counters
 c1=$(stat0 consumed)
@@ -71,6 +75,8 @@ check_eq "top: requests = pq_stats consumed - stop_markers" "$((c1 - c0 - (s1 - 
 last=$(jq -s -c '[.[] | select(.type == "summary")] | last' $TMP/top.json)
 check_eq "top: no drops" "0 0 0" "$(echo "$last" | jq -r '"\(.drop_group_table_full) \(.drop_response_without_request) \(.drop_stats_table_full)"')"
 check_eq "top: one group in flight at the end" 1 "$(echo "$last" | jq .inflight)"
+check_eq "top: the partial group from before the PQ error counted discarded" "$PQERR 0" \
+	"$(echo "$last" | jq -r '"\(.groups_discarded) \(.groups_unanswered)"')"
 check_eq "top: stuck group reported with its RID, PASID, PRG index" "$u2 null 30 2" \
 	"$(jq -s -r '[.[] | select(.type == "stuck")] | last | "\(.rid) \(.pasid) \(.prgi) \(.requests)"' $TMP/top.json)"
 check_eq "top: only that group stuck" "$u2/30" \

@@ -4,7 +4,7 @@
 # tools-common.inc) with exact counts, and its latencies agree with tracefs
 # timestamps of the same events.
 # lab-qemu-args: -device riommu-pri-testdev -device riommu-pri-testdev
-# lab-plan: 32
+# lab-plan: 35
 cd /src || exit 1
 . tests/lab/tools-common.inc
 tools_setup
@@ -17,15 +17,36 @@ $BIN/riommu-trace -f -j > $TMP/f.json 2> $TMP/f.err &
 p3=$!
 wait_attached 3
 check_ge "riommu-trace: three instances attached" 3 "$(attached)"
+# Two more failure streams on a kernel whose BTF is hidden (an empty file
+# over /sys/kernel/btf/vmlinux while they start): raw_tp programs without
+# BTF, device names from the BTF given with --btf, or none without it.
+cp /sys/kernel/btf/vmlinux $TMP/vmlinux.btf
+: > $TMP/empty
+mount --bind $TMP/empty /sys/kernel/btf/vmlinux
+$BIN/riommu-trace -f -j --btf $TMP/vmlinux.btf > $TMP/fb.json 2> $TMP/fb.err &
+p4=$!
+$BIN/riommu-trace -f -j > $TMP/fn.json 2> $TMP/fn.err &
+p5=$!
+wait_attached 5
+umount /sys/kernel/btf/vmlinux
+check_ge "riommu-trace: five instances attached" 5 "$(attached)"
 tools_workload
 sleep 1
-kill -INT $p1 $p2 $p3
+kill -INT $p1 $p2 $p3 $p4 $p5
 wait $p1; r1=$?
 wait $p2; r2=$?
 wait $p3; r3=$?
-check_eq "riommu-trace: all exit 0 on SIGINT" "0 0 0" "$r1 $r2 $r3"
+wait $p4; r4=$?
+wait $p5; r5=$?
+check_eq "riommu-trace: all exit 0 on SIGINT" "0 0 0 0 0" "$r1 $r2 $r3 $r4 $r5"
 tools_trace_stop
-check_eq "riommu-trace: nothing on stderr" "" "$(cat $TMP/hist.err $TMP/ev.err $TMP/f.err)"
+check_eq "riommu-trace: nothing on stderr" "" \
+	"$(cat $TMP/hist.err $TMP/ev.err $TMP/f.err $TMP/fb.err $TMP/fn.err)"
+fail_events() { jq -c 'select(.type == "event") | del(.ts_ns, .time_s)' "$1"; }
+check_eq "without BTF, --btf FILE: the same failure records, device names included" \
+	"$(fail_events $TMP/f.json)" "$(fail_events $TMP/fb.json)"
+check_eq "without BTF: the same failure records, with no device name" \
+	"$(fail_events $TMP/f.json | jq -c '.dev = ""')" "$(fail_events $TMP/fn.json)"
 
 d1=$((D1))
 d2=$((D2))
