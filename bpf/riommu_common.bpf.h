@@ -445,7 +445,7 @@ static __always_inline int key_slot(void *tags, __u32 n, __u64 tag)
 	return -1;
 }
 
-static __always_inline void lat_add(struct riommu_lat *l, __u64 ns)
+static __always_inline void lat_add(struct riommu_lat *l, struct riommu_fine *f, __u64 ns)
 {
 	__u32 e = epoch, s = e & 1, slot = riommu_fine_slot(ns);
 
@@ -457,8 +457,8 @@ static __always_inline void lat_add(struct riommu_lat *l, __u64 ns)
 	} else if (ns > l->max[s]) {
 		l->max[s] = ns;
 	}
-	if (slot < RIOMMU_FINE_SLOTS)
-		l->fine[slot]++;
+	if (f && slot < RIOMMU_FINE_SLOTS)
+		__sync_fetch_and_add(&f->slot[slot], 1);
 }
 
 #endif

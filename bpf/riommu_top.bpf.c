@@ -34,8 +34,17 @@ struct {
 	__type(value, struct riommu_row);
 } rows SEC(".maps");
 
-static __always_inline struct riommu_row *row_get(__u32 iommu, __u32 rid,
-						  __u32 pasid, __u32 flags)
+/* percentile histogram per row, shared by the CPUs (struct riommu_fine) */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(map_flags, BPF_F_MMAPABLE);
+	__uint(max_entries, 1024);
+	__type(key, __u32);
+	__type(value, struct riommu_fine);
+} row_fine SEC(".maps");
+
+static __always_inline struct riommu_row *row_get_idx(__u32 iommu, __u32 rid,
+						      __u32 pasid, __u32 flags, int *slot)
 {
 	__u32 p;
 	int idx;
@@ -49,7 +58,16 @@ static __always_inline struct riommu_row *row_get(__u32 iommu, __u32 rid,
 		count_drop(RIOMMU_DROP_ROW_FULL);
 		return NULL;
 	}
+	*slot = idx;
 	return bpf_map_lookup_elem(&rows, &idx);
+}
+
+static __always_inline struct riommu_row *row_get(__u32 iommu, __u32 rid,
+						  __u32 pasid, __u32 flags)
+{
+	int slot;
+
+	return row_get_idx(iommu, rid, pasid, flags, &slot);
 }
 
 static __always_inline int top_consume(const __u64 *args)
@@ -103,11 +121,12 @@ static __always_inline int top_response(const __u64 *args)
 	__u32 code = args[RA_LAST], nreq = 0, pasid, flags;
 	struct riommu_row *r;
 	__u64 lat, now;
+	int slot = 0;
 
 	if (!response_group(args, &now, &lat, &nreq, &pasid, &flags))
 		return 0;
 	/* the row of the group's PASID, which the response may not carry */
-	r = row_get(args[RA_IOMMU], args[RA_DEVID], pasid, flags);
+	r = row_get_idx(args[RA_IOMMU], args[RA_DEVID], pasid, flags, &slot);
 	if (!r)
 		return 0;
 	if (code == RIOMMU_PRGR_SUCCESS)
@@ -119,7 +138,7 @@ static __always_inline int top_response(const __u64 *args)
 	else
 		r->resp_other++;
 	if (lat)
-		lat_add(&r->lat, lat);
+		lat_add(&r->lat, bpf_map_lookup_elem(&row_fine, &slot), lat);
 	return 0;
 }
 

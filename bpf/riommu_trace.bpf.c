@@ -34,12 +34,21 @@ struct {
 	__type(value, __u64);
 } hist_keys SEC(".maps");
 
+/* count, sum, max per CPU; the buckets shared by the CPUs (atomic adds) */
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
 	__uint(max_entries, 256);
 	__type(key, __u32);
-	__type(value, struct riommu_hist);
+	__type(value, struct riommu_lat);
 } hists SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(map_flags, BPF_F_MMAPABLE);
+	__uint(max_entries, 256);
+	__type(key, __u32);
+	__type(value, struct riommu_hist_bins);
+} hist_bins SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);
@@ -50,7 +59,8 @@ static __always_inline void hist_add(__u32 iommu, __u32 rid, __u32 pasid,
 				     __u32 flags, __u64 ns)
 {
 	__u32 ki = RIOMMU_ANY, kr = RIOMMU_ANY, kp = RIOMMU_ANY;
-	struct riommu_hist *h;
+	struct riommu_hist_bins *b;
+	struct riommu_lat *h;
 	int idx;
 	__u64 v;
 	__u32 s;
@@ -63,21 +73,22 @@ static __always_inline void hist_add(__u32 iommu, __u32 rid, __u32 pasid,
 		kp = (flags & RIOMMU_F_PV) ? pasid : RIOMMU_NOPASID;
 	idx = key_slot(&hist_keys, nhists, riommu_key_tag(ki, kr, kp));
 	h = idx < 0 ? NULL : bpf_map_lookup_elem(&hists, &idx);
-	if (!h) {
+	b = idx < 0 ? NULL : bpf_map_lookup_elem(&hist_bins, &idx);
+	if (!h || !b) {
 		count_drop(RIOMMU_DROP_ROW_FULL);
 		return;
 	}
-	lat_add(&h->lat, ns);
+	lat_add(h, &b->fine, ns);
 	v = targ_ms ? ns / 1000000 : ns / 1000;
 	s = v ? riommu_ilog2(v) + 1 : 0;
 	if (s >= RIOMMU_LOG2_SLOTS)
 		s = RIOMMU_LOG2_SLOTS - 1;
-	h->log2[s]++;
+	__sync_fetch_and_add(&b->log2[s], 1);
 	if (lin_step) {
 		v /= lin_step;
 		s = v > RIOMMU_LIN_SLOTS ? RIOMMU_LIN_SLOTS : v;
 		if (s <= RIOMMU_LIN_SLOTS)	/* bound for the verifier */
-			h->lin[s]++;
+			__sync_fetch_and_add(&b->lin[s], 1);
 	}
 }
 

@@ -173,16 +173,27 @@ enum riommu_drop {
 #define RIOMMU_LIN_SLOTS	64
 
 /*
- * Latency summary.  max is kept per interval without a read-modify-clear
- * race: user space bumps the epoch, BPF restarts max[epoch & 1] when it sees
- * a new epoch, and user space reads the slot of the epoch that just ended.
+ * Latency summary, per CPU.  max is kept per interval without a
+ * read-modify-clear race: user space bumps the epoch, BPF restarts
+ * max[epoch & 1] when it sees a new epoch, and user space reads the slot of
+ * the epoch that just ended.
  */
 struct riommu_lat {
 	__u64 count;
 	__u64 sum;		/* ns */
 	__u64 max[2];		/* ns */
 	__u32 max_epoch[2];
-	__u64 fine[RIOMMU_FINE_SLOTS];
+};
+
+/*
+ * The percentile histogram of a row, one for all CPUs (atomic adds: a row's
+ * responses mostly come from one CPU at a time, and per-CPU copies of it
+ * cost 2.5 KiB per row per CPU).  User space reads it in place and takes
+ * what it read away (atomic subtract), so it holds the counts since the
+ * last read.
+ */
+struct riommu_fine {
+	__u64 slot[RIOMMU_FINE_SLOTS];
 };
 
 /* riommu-top row key: (iommu, rid[, pasid]); rid == ANY is the IOMMU row. */
@@ -193,7 +204,7 @@ struct riommu_row_key {
 	__u32 pad;
 };
 
-/* riommu-top row counters: all monotonic except lat.max. */
+/* riommu-top row counters, per CPU: all monotonic except lat.max. */
 struct riommu_row {
 	__u64 requests;		/* pq_consume records (not stop markers) */
 	__u64 groups;		/* groups started */
@@ -220,10 +231,11 @@ struct riommu_hist_key {
 	__u32 pad;
 };
 
-struct riommu_hist {
+/* riommu-trace histogram buckets, one for all CPUs as struct riommu_fine. */
+struct riommu_hist_bins {
 	__u64 log2[RIOMMU_LOG2_SLOTS];
 	__u64 lin[RIOMMU_LIN_SLOTS + 1];	/* last slot: beyond the range */
-	struct riommu_lat lat;
+	struct riommu_fine fine;
 };
 
 enum riommu_ev_type {

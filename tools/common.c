@@ -446,14 +446,36 @@ void riommu_rec_drops(struct record *rec, const __u64 *drops, const int *which, 
 void riommu_lat_merge(struct riommu_lat *dst, const struct riommu_lat *src, __u32 ended)
 {
 	__u32 s = ended & 1;
-	int i;
 
 	dst->count += src->count;
 	dst->sum += src->sum;
 	if (src->max_epoch[s] == ended && src->max[s] > dst->max[0])
 		dst->max[0] = src->max[s];
-	for (i = 0; i < RIOMMU_FINE_SLOTS; i++)
-		dst->fine[i] += src->fine[i];
+}
+
+void riommu_take_counts(void *shared, __u64 *out, unsigned int n)
+{
+	__u64 *c = shared, v;
+	unsigned int i;
+
+	for (i = 0; i < n; i++) {
+		v = __atomic_load_n(&c[i], __ATOMIC_RELAXED);
+		if (v)	/* what BPF adds meanwhile stays for the next read */
+			__atomic_fetch_sub(&c[i], v, __ATOMIC_RELAXED);
+		out[i] = v;
+	}
+}
+
+int riommu_key_find(const struct riommu_ro_map *tags, __u64 tag)
+{
+	__u32 h = riommu_key_hash(tag), i, idx;
+
+	for (i = 0; i < RIOMMU_KEY_PROBES && tags->n; i++) {
+		idx = (h + i) & (tags->n - 1);
+		if (((const volatile __u64 *)tags->tag)[idx] == tag)
+			return idx;
+	}
+	return -1;
 }
 
 int riommu_key_cmp(__u32 iommu_a, __u32 rid_a, __u32 pasid_a,
@@ -538,6 +560,11 @@ static int map_mmap(struct bpf_map *map, struct riommu_ro_map *m, int prot)
 int riommu_ro_mmap(struct bpf_map *map, struct riommu_ro_map *m)
 {
 	return map_mmap(map, m, PROT_READ);
+}
+
+int riommu_rw_mmap(struct bpf_map *map, struct riommu_ro_map *m)
+{
+	return map_mmap(map, m, PROT_READ | PROT_WRITE);
 }
 
 int riommu_grp_mmap(struct bpf_map *groups, struct bpf_map *pq_error_ts,

@@ -145,6 +145,12 @@ void riommu_lat_merge(struct riommu_lat *dst, const struct riommu_lat *src, __u3
 /* Max of one merged summary for the ended epoch (stored in max[0]). */
 
 /*
+ * Read n shared u64 counters (struct riommu_fine, histogram buckets) into
+ * out and subtract what was read, so they count from now on.
+ */
+void riommu_take_counts(void *shared, __u64 *out, unsigned int n);
+
+/*
  * A BPF array user space reads in place (BPF_F_MMAPABLE), mapped read-only
  * after load: the in-flight group table, or a statistics table's tags.
  */
@@ -160,6 +166,8 @@ struct riommu_ro_map {
 
 struct bpf_map;
 int riommu_ro_mmap(struct bpf_map *map, struct riommu_ro_map *m);
+/* The same, writable: the shared histograms user space takes counts from. */
+int riommu_rw_mmap(struct bpf_map *map, struct riommu_ro_map *m);
 void riommu_ro_munmap(struct riommu_ro_map *m);
 
 /*
@@ -201,6 +209,9 @@ __u32 riommu_table_size(struct bpf_map *tags, struct bpf_map *vals, __u32 n);
  * Order of statistics keys, riommu-top's rows and riommu-trace's histograms
  * alike (both from riommu_key_untag()): IOMMU, RID, PASID, each ascending.
  */
+/* Slot of a key tag in a mapped statistics tag table (the BPF side's probes), or -1. */
+int riommu_key_find(const struct riommu_ro_map *tags, __u64 tag);
+
 int riommu_key_cmp(__u32 iommu_a, __u32 rid_a, __u32 pasid_a,
 		   __u32 iommu_b, __u32 rid_b, __u32 pasid_b);
 

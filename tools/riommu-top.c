@@ -109,52 +109,42 @@ struct stuck {
 	__u64 age;
 };
 
+/* rows[i]: the row whose key holds slot i of the BPF row table */
 static struct top_row *rows;
 static int nrows;
 static struct stuck *stucks;
 static int nstuck, cap_stuck;
 static bool csv_header_done;
 static struct riommu_grp_map grp_table;
-static struct riommu_ro_map row_table;
+static struct riommu_ro_map row_table;	/* row_keys */
+static struct riommu_ro_map fine_table;	/* row_fine */
 
-static struct top_row *row_find(const struct riommu_row_key *k, bool add)
-{
-	int i;
-
-	for (i = 0; i < nrows; i++)
-		if (!memcmp(&rows[i].key, k, sizeof(*k)))
-			return &rows[i];
-	if (!add || nrows >= (int)env.max_rows)
-		return NULL;
-	memset(&rows[nrows], 0, sizeof(rows[nrows]));
-	rows[nrows].key = *k;
-	return &rows[nrows++];
-}
-
-static int read_rows(int fd, const struct riommu_ro_map *kt, __u32 ended)
+static int read_rows(int fd, __u32 ended)
 {
 	int ncpu = libbpf_num_possible_cpus(), c;
 	size_t vsz = (sizeof(struct riommu_row) + 7) & ~7UL;
-	struct riommu_row_key key = {};
+	struct riommu_fine *fine = (struct riommu_fine *)fine_table.mem;
+	__u64 taken[RIOMMU_FINE_SLOTS];
 	struct riommu_row *vals, merged;
 	struct top_row *r;
 	__u32 idx;
-	int i;
 
 	vals = calloc(ncpu, vsz);
 	if (!vals)
 		return -ENOMEM;
-	for (i = 0; i < nrows; i++) {
-		rows[i].seen = false;
-		rows[i].inflight = 0;
-		rows[i].oldest_ns = 0;
-	}
-	for (idx = 0; idx < kt->n; idx++) {
-		__u64 tag = ((const volatile __u64 *)kt->tag)[idx];
+	for (idx = 0; idx < (__u32)nrows; idx++) {
+		__u64 tag = ((const volatile __u64 *)row_table.tag)[idx];
 
+		r = &rows[idx];
+		r->seen = false;
+		r->inflight = 0;
+		r->oldest_ns = 0;
 		if (!tag || bpf_map_lookup_elem(fd, &idx, vals))
 			continue;
-		riommu_key_untag(tag, &key.iommu, &key.rid, &key.pasid);
+		if (!r->live) {	/* tags are never freed: a slot keeps its key */
+			riommu_key_untag(tag, &r->key.iommu, &r->key.rid, &r->key.pasid);
+			r->live = true;
+		}
 		memset(&merged, 0, sizeof(merged));
 		for (c = 0; c < ncpu; c++) {
 			const struct riommu_row *v = (void *)((char *)vals + c * vsz);
@@ -166,12 +156,15 @@ static int read_rows(int fd, const struct riommu_ro_map *kt, __u32 ended)
 				o[j] += a[j];
 			riommu_lat_merge(&merged.lat, &v->lat, ended);
 		}
-		r = row_find(&key, true);
-		if (!r)
-			continue;
 		top_row_delta(&r->d, &merged, &r->total);
 		r->total = merged;
 		r->seen = true;
+		if (r->d.lat.count) {
+			riommu_take_counts(&fine[idx], taken, RIOMMU_FINE_SLOTS);
+			top_row_percentiles(r, taken);
+		} else {
+			top_row_percentiles(r, NULL);
+		}
 	}
 	free(vals);
 	return 0;
@@ -179,23 +172,22 @@ static int read_rows(int fd, const struct riommu_ro_map *kt, __u32 ended)
 
 static void read_groups(const struct riommu_ro_map *t, __u64 now)
 {
-	struct riommu_row_key rk = {};
 	struct riommu_grp_key key;
 	struct riommu_grp g;
 	struct top_row *r;
+	__u32 i, pasid;
 	__u64 age;
-	__u32 i;
+	int idx;
 
 	nstuck = 0;
 	for (i = 0; i < t->n; i++) {
 		if (!riommu_grp_get(t, i, &g, &key))
 			continue;
 		age = now > g.ts ? now - g.ts : 0;
-		rk.iommu = key.iommu;
-		rk.rid = key.devid;
-		rk.pasid = !env.per_pasid ? RIOMMU_ANY :
-			   (g.flags & RIOMMU_F_PV) ? key.pasid : RIOMMU_NOPASID;
-		r = row_find(&rk, true);
+		pasid = !env.per_pasid ? RIOMMU_ANY :
+			(g.flags & RIOMMU_F_PV) ? key.pasid : RIOMMU_NOPASID;
+		idx = riommu_key_find(&row_table, riommu_key_tag(key.iommu, key.devid, pasid));
+		r = idx >= 0 && idx < nrows && rows[idx].live ? &rows[idx] : NULL;
 		if (r) {
 			r->inflight++;
 			if (age > r->oldest_ns)
@@ -251,9 +243,12 @@ static void print_interval(struct riommu_top_bpf *skel, double iv, const __u64 *
 	for (i = 0; i < nrows; i++) {
 		struct top_row *r = &rows[i];
 
+		if (!r->live)
+			continue;
 		if (!r->seen) {
-			/* row vanished (map full?): show no activity */
+			/* could not be read: show no activity */
 			memset(&r->d, 0, sizeof(r->d));
+			top_row_percentiles(r, NULL);
 		}
 		top_row_derive(r, iv);
 		req += r->d.requests;
@@ -265,13 +260,13 @@ static void print_interval(struct riommu_top_bpf *skel, double iv, const __u64 *
 		inv += r->d.resp_invalid;
 		rfail += r->d.resp_failure;
 	}
-	top_sort(rows, nrows, env.sort);
 	show = calloc(nrows + 1, sizeof(*show));
 	if (!show)
 		return;
 	for (i = 0; i < nrows; i++)
-		if (top_row_active(&rows[i]))
+		if (rows[i].live && top_row_active(&rows[i]))
 			show[nshow++] = &rows[i];
+	top_sort(show, nshow, env.sort);
 
 	if (env.json || env.csv) {
 		if (env.json) {
@@ -407,7 +402,7 @@ static void tick(void *ctx, __u32 ended, __u64 now, double iv)
 	struct riommu_top_bpf *skel = ctx;
 	__u64 drops[RIOMMU_DROP_MAX];
 
-	read_rows(bpf_map__fd(skel->maps.rows), &row_table, ended);
+	read_rows(bpf_map__fd(skel->maps.rows), ended);
 	riommu_grp_reclaim(&grp_table);
 	read_groups(&grp_table.grp, now);
 	riommu_read_drops(bpf_map__fd(skel->maps.drops), drops);
@@ -437,7 +432,9 @@ int main(int argc, char **argv)
 	RIOMMU_COMMON_RODATA(skel, &env.common);
 	skel->rodata->per_pasid = env.per_pasid;
 	skel->rodata->nrows = riommu_table_size(skel->maps.row_keys, skel->maps.rows, env.max_rows);
+	bpf_map__set_max_entries(skel->maps.row_fine, skel->rodata->nrows);
 	env.max_rows = skel->rodata->nrows;
+	nrows = env.max_rows;
 	if (!tps[TP_IOPF_FAILURE].present)
 		bpf_program__set_autoload(skel->progs.top_iopf_failure, false);
 
@@ -449,7 +446,8 @@ int main(int argc, char **argv)
 	}
 	if (riommu_tool_load_attach("riommu-top", skel->skeleton, noattach))
 		goto cleanup;
-	if (riommu_ro_mmap(skel->maps.row_keys, &row_table)) {
+	if (riommu_ro_mmap(skel->maps.row_keys, &row_table) ||
+	    riommu_rw_mmap(skel->maps.row_fine, &fine_table)) {
 		fprintf(stderr, "riommu-top: cannot map the row table: %s\n", strerror(errno));
 		goto cleanup;
 	}
@@ -475,6 +473,7 @@ int main(int argc, char **argv)
 cleanup:
 	riommu_grp_munmap(&grp_table);
 	riommu_ro_munmap(&row_table);
+	riommu_ro_munmap(&fine_table);
 	riommu_top_bpf__destroy(skel);
 	free(rows);
 	free(stucks);

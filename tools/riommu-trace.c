@@ -189,76 +189,69 @@ static void emit(struct record *rec, const char *const *cols, int ncols)
 
 /* ---- histogram mode ---- */
 
-struct hslot {
-	struct riommu_hist_key key;
-	struct riommu_hist prev;	/* totals at the previous read */
-	struct riommu_hist cur;		/* totals now; lat.max[0] = interval max */
-	__u64 run_max;			/* max since start (cumulative mode) */
+/* A histogram's totals since start, in user space. */
+struct hist_totals {
+	__u64 log2[RIOMMU_LOG2_SLOTS];
+	__u64 lin[RIOMMU_LIN_SLOTS + 1];
+	__u64 fine[RIOMMU_FINE_SLOTS];
+	struct riommu_lat lat;		/* lat.max[0] = interval max */
 };
 
+struct hslot {
+	struct riommu_hist_key key;
+	struct hist_totals prev;	/* totals at the previous read */
+	struct hist_totals cur;		/* totals now */
+	__u64 run_max;			/* max since start (cumulative mode) */
+	bool live;			/* its key holds slot i of the table */
+};
+
+/* hs[i]: the histogram whose key holds slot i of the BPF tables */
 static struct hslot *hs;
-static int nhs, cap_hs;
-
-static struct hslot *hslot_get(const struct riommu_hist_key *k)
-{
-	int i;
-
-	for (i = 0; i < nhs; i++)
-		if (!memcmp(&hs[i].key, k, sizeof(*k)))
-			return &hs[i];
-	if (nhs == cap_hs) {
-		int nc = cap_hs ? cap_hs * 2 : 16;
-		void *p = realloc(hs, nc * sizeof(*hs));
-
-		if (!p)
-			return NULL;
-		hs = p;
-		cap_hs = nc;
-	}
-	memset(&hs[nhs], 0, sizeof(hs[nhs]));
-	hs[nhs].key = *k;
-	return &hs[nhs++];
-}
+static __u32 nhs;
+static struct riommu_ro_map bins_table;	/* hist_bins */
 
 static int hkey_cmp(const void *a, const void *b)
 {
-	const struct riommu_hist_key *x = &((const struct hslot *)a)->key;
-	const struct riommu_hist_key *y = &((const struct hslot *)b)->key;
+	const struct riommu_hist_key *x = &(*(struct hslot *const *)a)->key;
+	const struct riommu_hist_key *y = &(*(struct hslot *const *)b)->key;
 
 	return riommu_key_cmp(x->iommu, x->rid, x->pasid, y->iommu, y->rid, y->pasid);
 }
 
 static void read_hists(int fd, const struct riommu_ro_map *kt, __u32 ended)
 {
-	int ncpu = libbpf_num_possible_cpus(), c, j;
-	size_t vsz = (sizeof(struct riommu_hist) + 7) & ~7UL;
-	struct riommu_hist_key key = {};
+	struct riommu_hist_bins *bins = (struct riommu_hist_bins *)bins_table.mem;
+	int ncpu = libbpf_num_possible_cpus(), c;
+	size_t vsz = (sizeof(struct riommu_lat) + 7) & ~7UL;
+	struct riommu_hist_bins taken;
 	char *vals = calloc(ncpu, vsz);
 	struct hslot *h;
-	__u32 idx;
+	__u32 idx, j;
 
 	if (!vals)
 		return;
-	for (idx = 0; idx < kt->n; idx++) {
+	for (idx = 0; idx < kt->n && idx < nhs; idx++) {
 		__u64 tag = ((const volatile __u64 *)kt->tag)[idx];
 
 		if (!tag || bpf_map_lookup_elem(fd, &idx, vals))
 			continue;
-		riommu_key_untag(tag, &key.iommu, &key.rid, &key.pasid);
-		h = hslot_get(&key);
-		if (!h)
-			break;
-		h->prev = h->cur;
-		memset(&h->cur, 0, sizeof(h->cur));
-		for (c = 0; c < ncpu; c++) {
-			const struct riommu_hist *v = (void *)(vals + c * vsz);
-
-			for (j = 0; j < RIOMMU_LOG2_SLOTS; j++)
-				h->cur.log2[j] += v->log2[j];
-			for (j = 0; j <= RIOMMU_LIN_SLOTS; j++)
-				h->cur.lin[j] += v->lin[j];
-			riommu_lat_merge(&h->cur.lat, &v->lat, ended);
+		h = &hs[idx];
+		if (!h->live) {	/* tags are never freed: a slot keeps its key */
+			riommu_key_untag(tag, &h->key.iommu, &h->key.rid, &h->key.pasid);
+			h->live = true;
 		}
+		h->prev = h->cur;
+		memset(&h->cur.lat, 0, sizeof(h->cur.lat));
+		for (c = 0; c < ncpu; c++)
+			riommu_lat_merge(&h->cur.lat, (void *)(vals + c * vsz), ended);
+		/* the shared buckets hold the counts since the last read */
+		riommu_take_counts(&bins[idx], (__u64 *)&taken, sizeof(taken) / 8);
+		for (j = 0; j < RIOMMU_LOG2_SLOTS; j++)
+			h->cur.log2[j] += taken.log2[j];
+		for (j = 0; j <= RIOMMU_LIN_SLOTS; j++)
+			h->cur.lin[j] += taken.lin[j];
+		for (j = 0; j < RIOMMU_FINE_SLOTS; j++)
+			h->cur.fine[j] += taken.fine.slot[j];
 		if (h->cur.lat.max[0] > h->run_max)
 			h->run_max = h->cur.lat.max[0];
 	}
@@ -266,7 +259,7 @@ static void read_hists(int fd, const struct riommu_ro_map *kt, __u32 ended)
 }
 
 /* What to show for one key: delta or cumulative. */
-static void hist_view(const struct hslot *h, struct riommu_hist *o)
+static void hist_view(const struct hslot *h, struct hist_totals *o)
 {
 	int j;
 
@@ -282,7 +275,7 @@ static void hist_view(const struct hslot *h, struct riommu_hist *o)
 	o->lat.count -= h->prev.lat.count;
 	o->lat.sum -= h->prev.lat.sum;
 	for (j = 0; j < RIOMMU_FINE_SLOTS; j++)
-		o->lat.fine[j] -= h->prev.lat.fine[j];
+		o->fine[j] -= h->prev.fine[j];
 }
 
 static void key_label(char *buf, size_t n, const struct riommu_hist_key *k)
@@ -336,33 +329,41 @@ static void print_hists(double iv)
 	const char *unit = env.ms ? "msecs" : "usecs";
 	double div = env.ms ? 1e6 : 1e3;
 	static char arr1[8192], arr2[16384];
-	struct riommu_hist v;
+	static struct hist_totals v;
+	struct hslot **order;
 	struct record rec;
 	char label[96], tbuf[16];
 	time_t t = time(NULL);
-	int i;
+	int i, n = 0;
+	__u32 j;
 
-	qsort(hs, nhs, sizeof(*hs), hkey_cmp);
+	order = calloc(nhs + 1, sizeof(*order));
+	if (!order)
+		return;
+	for (j = 0; j < nhs; j++)
+		if (hs[j].live)
+			order[n++] = &hs[j];
+	qsort(order, n, sizeof(*order), hkey_cmp);
 	if (!env.json && !env.csv) {
 		strftime(tbuf, sizeof(tbuf), "%H:%M:%S", localtime(&t));
 		printf("\n%s\n", tbuf);
 	}
-	for (i = 0; i < nhs; i++) {
+	for (i = 0; i < n; i++) {
 		const struct riommu_lat *l;
 		double p50, p90, p99, p999, avg, max;
 
-		hist_view(&hs[i], &v);
+		hist_view(order[i], &v);
 		l = &v.lat;
 		if (!l->count)
 			continue;
 		avg = (double)l->sum / l->count / div;
-		p50 = fine_percentile(l->fine, RIOMMU_FINE_SLOTS, 50, l->max[0]) / div;
-		p90 = fine_percentile(l->fine, RIOMMU_FINE_SLOTS, 90, l->max[0]) / div;
-		p99 = fine_percentile(l->fine, RIOMMU_FINE_SLOTS, 99, l->max[0]) / div;
-		p999 = fine_percentile(l->fine, RIOMMU_FINE_SLOTS, 99.9, l->max[0]) / div;
+		p50 = fine_percentile(v.fine, RIOMMU_FINE_SLOTS, 50, l->max[0]) / div;
+		p90 = fine_percentile(v.fine, RIOMMU_FINE_SLOTS, 90, l->max[0]) / div;
+		p99 = fine_percentile(v.fine, RIOMMU_FINE_SLOTS, 99, l->max[0]) / div;
+		p999 = fine_percentile(v.fine, RIOMMU_FINE_SLOTS, 99.9, l->max[0]) / div;
 		max = l->max[0] / div;
 		if (env.json || env.csv) {
-			const struct riommu_hist_key *k = &hs[i].key;
+			const struct riommu_hist_key *k = &order[i]->key;
 
 			rec_start(&rec, "hist");
 			REC_FIELDS(&rec, F_DBL("time", riommu_wall_s()), F_DBL("interval", iv),
@@ -383,7 +384,7 @@ static void print_hists(double iv)
 			emit(&rec, hist_csv_cols, ARRAY_SIZE(hist_csv_cols));
 			continue;
 		}
-		key_label(label, sizeof(label), &hs[i].key);
+		key_label(label, sizeof(label), &order[i]->key);
 		printf("\n%s\n", label);
 		print_log2_hist(stdout, v.log2, RIOMMU_LOG2_SLOTS, unit);
 		if (env.lin_step) {
@@ -394,6 +395,7 @@ static void print_hists(double iv)
 		       (unsigned long long)l->count, avg, p50, p90, p99, p999, max, unit);
 	}
 	fflush(stdout);
+	free(order);
 }
 
 /* ---- event mode ---- */
@@ -683,6 +685,7 @@ int main(int argc, char **argv)
 		/* histograms unused: smallest tables */
 		skel->rodata->nhists = riommu_table_size(skel->maps.hist_keys, skel->maps.hists, 1);
 	}
+	bpf_map__set_max_entries(skel->maps.hist_bins, skel->rodata->nhists);
 
 	err = 1;
 	if (riommu_tool_load_attach("riommu-trace", skel->skeleton, noattach))
@@ -703,7 +706,10 @@ int main(int argc, char **argv)
 		goto cleanup;
 	}
 
-	if (riommu_ro_mmap(skel->maps.hist_keys, &hist_table)) {
+	nhs = skel->rodata->nhists;
+	hs = calloc(nhs, sizeof(*hs));
+	if (!hs || riommu_ro_mmap(skel->maps.hist_keys, &hist_table) ||
+	    riommu_rw_mmap(skel->maps.hist_bins, &bins_table)) {
 		fprintf(stderr, "riommu-trace: cannot map the histogram table: %s\n", strerror(errno));
 		goto cleanup;
 	}
@@ -720,6 +726,7 @@ int main(int argc, char **argv)
 cleanup:
 	riommu_grp_munmap(&grp_table);
 	riommu_ro_munmap(&hist_table);
+	riommu_ro_munmap(&bins_table);
 	riommu_trace_bpf__destroy(skel);
 	free(hs);
 	return err;

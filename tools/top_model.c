@@ -41,8 +41,6 @@ void top_row_delta(struct riommu_row *d, const struct riommu_row *now,
 	d->lat.count = now->lat.count - prev->lat.count;
 	d->lat.sum = now->lat.sum - prev->lat.sum;
 	d->lat.max[0] = now->lat.max[0];
-	for (i = 0; i < RIOMMU_FINE_SLOTS; i++)
-		d->lat.fine[i] = now->lat.fine[i] - prev->lat.fine[i];
 }
 
 void top_row_derive(struct top_row *r, double iv)
@@ -52,9 +50,15 @@ void top_row_derive(struct top_row *r, double iv)
 	r->req_s = iv > 0 ? r->d.requests / iv : 0;
 	r->grp_s = iv > 0 ? r->d.groups / iv : 0;
 	r->avg_us = l->count ? (double)l->sum / l->count / 1e3 : 0;
-	r->p50_us = fine_percentile(l->fine, RIOMMU_FINE_SLOTS, 50, l->max[0]) / 1e3;
-	r->p99_us = fine_percentile(l->fine, RIOMMU_FINE_SLOTS, 99, l->max[0]) / 1e3;
 	r->max_us = l->count ? l->max[0] / 1e3 : 0;
+}
+
+void top_row_percentiles(struct top_row *r, const __u64 *fine)
+{
+	__u64 max = r->d.lat.max[0];
+
+	r->p50_us = fine ? fine_percentile(fine, RIOMMU_FINE_SLOTS, 50, max) / 1e3 : 0;
+	r->p99_us = fine ? fine_percentile(fine, RIOMMU_FINE_SLOTS, 99, max) / 1e3 : 0;
 }
 
 static double sort_val(const struct top_row *r, enum top_sort k)
@@ -78,7 +82,7 @@ static enum top_sort cur_key;
 
 static int row_cmp(const void *pa, const void *pb)
 {
-	const struct top_row *a = pa, *b = pb;
+	const struct top_row *a = *(struct top_row *const *)pa, *b = *(struct top_row *const *)pb;
 	double va, vb;
 
 	if (cur_key != SORT_RID) {
@@ -92,7 +96,7 @@ static int row_cmp(const void *pa, const void *pb)
 			      b->key.iommu, b->key.rid, b->key.pasid);
 }
 
-void top_sort(struct top_row *rows, int n, enum top_sort k)
+void top_sort(struct top_row **rows, int n, enum top_sort k)
 {
 	cur_key = k;
 	qsort(rows, n, sizeof(*rows), row_cmp);

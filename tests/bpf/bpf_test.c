@@ -155,13 +155,18 @@ static int count_groups(struct bpf_map *m, __u64 want, struct riommu_grp *found)
 	return c;
 }
 
-static __u64 fine_total(const struct riommu_lat *l)
+/* Counts in the shared percentile histogram of a statistics slot. */
+static __u64 fine_total(struct bpf_map *keys, struct bpf_map *fine, __u64 tag)
 {
+	struct riommu_fine f;
+	int k = find_slot(keys, tag);
 	__u64 t = 0;
 	int i;
 
+	if (k < 0 || bpf_map_lookup_elem(bpf_map__fd(fine), &k, &f))
+		return 0;
 	for (i = 0; i < RIOMMU_FINE_SLOTS; i++)
-		t += l->fine[i];
+		t += f.slot[i];
 	return t;
 }
 
@@ -250,7 +255,9 @@ static void test_top(void)
 	CHECK_EQ("top: rid 0x8 success", 1, r.resp_success);
 	CHECK_EQ("top: rid 0x8 invalid", 1, r.resp_invalid);
 	CHECK_EQ("top: rid 0x8 latency count", 2, r.lat.count);
-	CHECK_EQ("top: rid 0x8 fine histogram total", 2, fine_total(&r.lat));
+	CHECK_EQ("top: rid 0x8 fine histogram total", 2,
+		 fine_total(s->maps.row_keys, s->maps.row_fine,
+			    riommu_key_tag(0, 0x8, RIOMMU_ANY)));
 	check(r.lat.max[0] >= 3000000 && r.lat.max[0] < 1000000000ULL,
 	      "top: rid 0x8 max latency covers the 3 ms gap", "max %llu ns",
 	      (unsigned long long)r.lat.max[0]);
@@ -621,25 +628,31 @@ static struct riommu_trace_bpf *trace_load(const char *what, bool events, __u32 
 	return s;
 }
 
+/* A histogram: per-CPU summary merged, shared buckets */
+struct test_hist {
+	__u64 log2[RIOMMU_LOG2_SLOTS];
+	__u64 lin[RIOMMU_LIN_SLOTS + 1];
+	struct riommu_lat lat;
+};
+
 static bool get_hist(struct riommu_trace_bpf *s, __u32 iommu, __u32 rid, __u32 pasid,
-		     struct riommu_hist *out)
+		     struct test_hist *out)
 {
 	int k = find_slot(s->maps.hist_keys, riommu_key_tag(iommu, rid, pasid));
-	size_t vsz = (sizeof(struct riommu_hist) + 7) & ~7UL;
+	size_t vsz = (sizeof(struct riommu_lat) + 7) & ~7UL;
 	char *vals = calloc(ncpu, vsz);
-	int c, err = -1, j;
+	struct riommu_hist_bins b;
+	int c, err = -1;
 
 	memset(out, 0, sizeof(*out));
 	if (k >= 0)
-		err = bpf_map_lookup_elem(bpf_map__fd(s->maps.hists), &k, vals);
-	for (c = 0; !err && c < ncpu; c++) {
-		const struct riommu_hist *v = (void *)(vals + c * vsz);
-
-		for (j = 0; j < RIOMMU_LOG2_SLOTS; j++)
-			out->log2[j] += v->log2[j];
-		for (j = 0; j <= RIOMMU_LIN_SLOTS; j++)
-			out->lin[j] += v->lin[j];
-		riommu_lat_merge(&out->lat, &v->lat, 0);
+		err = bpf_map_lookup_elem(bpf_map__fd(s->maps.hists), &k, vals) ||
+		      bpf_map_lookup_elem(bpf_map__fd(s->maps.hist_bins), &k, &b);
+	for (c = 0; !err && c < ncpu; c++)
+		riommu_lat_merge(&out->lat, (void *)(vals + c * vsz), 0);
+	if (!err) {
+		memcpy(out->log2, b.log2, sizeof(out->log2));
+		memcpy(out->lin, b.lin, sizeof(out->lin));
 	}
 	free(vals);
 	return !err;
@@ -659,7 +672,7 @@ static void test_trace_hist(void)
 	struct riommu_trace_bpf *s = trace_load("trace: histogram programs load", false, 0,
 						false, true, 100, 0);
 	struct bpf_program *C, *P;
-	struct riommu_hist h;
+	struct test_hist h;
 	int i;
 
 	if (!s)

@@ -159,8 +159,9 @@ static void test_hist_print(void)
 
 static void test_top_model(void)
 {
-	static struct top_row rows[4];
+	static struct top_row rows[4], *order[4];
 	static struct riommu_row now, prev, d;
+	static __u64 fine[RIOMMU_FINE_SLOTS];
 	enum top_sort k;
 	int i;
 
@@ -172,20 +173,19 @@ static void test_top_model(void)
 	now.lat.count = 5; prev.lat.count = 2;
 	now.lat.sum = 5000; prev.lat.sum = 2000;
 	now.lat.max[0] = 1500;
-	now.lat.fine[riommu_fine_slot(1000)] = 5;
-	prev.lat.fine[riommu_fine_slot(1000)] = 2;
 	top_row_delta(&d, &now, &prev);
 	EQ("delta: requests", 20, d.requests);
 	EQ("delta: groups", 5, d.groups);
 	EQ("delta: failures", 3, d.failures);
 	EQ("delta: latency count", 3, d.lat.count);
 	EQ("delta: latency sum", 3000, d.lat.sum);
-	EQ("delta: fine slot", 3, d.lat.fine[riommu_fine_slot(1000)]);
 	EQ("delta: max is the interval max", 1500, d.lat.max[0]);
 
 	memset(rows, 0, sizeof(rows));
 	rows[0].d = d;
 	top_row_derive(&rows[0], 2.0);
+	fine[riommu_fine_slot(1000)] = 3;
+	top_row_percentiles(&rows[0], fine);
 	NEAR("derive: req/s", 10, rows[0].req_s, 1e-9);
 	NEAR("derive: grp/s", 2.5, rows[0].grp_s, 1e-9);
 	NEAR("derive: avg us", 1.0, rows[0].avg_us, 1e-9);
@@ -204,16 +204,18 @@ static void test_top_model(void)
 	rows[3].d.requests = 1;
 	rows[3].inflight = 9;
 	rows[0].p99_us = 100;
-	top_sort(rows, 4, SORT_REQ);
-	EQ("sort req: biggest first", 50, rows[0].d.requests);
-	EQ("sort req: ties by rid", 0xe, rows[1].key.rid);
-	EQ("sort req: ties by rid (2)", 0x10, rows[2].key.rid);
-	top_sort(rows, 4, SORT_RID);
-	EQ("sort rid: ascending", 0xd, rows[0].key.rid);
-	top_sort(rows, 4, SORT_INFLIGHT);
-	EQ("sort inflight", 9, rows[0].inflight);
-	top_sort(rows, 4, SORT_P99);
-	NEAR("sort p99", 100, rows[0].p99_us, 0);
+	for (i = 0; i < 4; i++)
+		order[i] = &rows[i];
+	top_sort(order, 4, SORT_REQ);
+	EQ("sort req: biggest first", 50, order[0]->d.requests);
+	EQ("sort req: ties by rid", 0xe, order[1]->key.rid);
+	EQ("sort req: ties by rid (2)", 0x10, order[2]->key.rid);
+	top_sort(order, 4, SORT_RID);
+	EQ("sort rid: ascending", 0xd, order[0]->key.rid);
+	top_sort(order, 4, SORT_INFLIGHT);
+	EQ("sort inflight", 9, order[0]->inflight);
+	top_sort(order, 4, SORT_P99);
+	NEAR("sort p99", 100, order[0]->p99_us, 0);
 	check(!top_sort_parse("p99", &k) && k == SORT_P99, "sort key parse p99", "bad");
 	check(top_sort_parse("bogus", &k) != 0, "sort key parse rejects bogus", "accepted");
 	check(top_sort_parse(NULL, &k) != 0, "sort key parse rejects NULL", "accepted");
@@ -221,6 +223,42 @@ static void test_top_model(void)
 	check(!top_row_active(&rows[0]), "idle row is not shown", "active");
 	rows[0].inflight = 1;
 	check(top_row_active(&rows[0]), "row with a group in flight is shown", "inactive");
+}
+
+/* Sizes the man pages' OVERHEAD sections state. */
+static void test_sizes(void)
+{
+	EQ("riommu-top: row counters per CPU (riommu-top.8)", 152, sizeof(struct riommu_row));
+	EQ("riommu-top: shared percentile histogram per row", 2496, sizeof(struct riommu_fine));
+	EQ("riommu-trace: histogram summary per CPU (riommu-trace.8)", 40, sizeof(struct riommu_lat));
+	EQ("riommu-trace: shared buckets per histogram", 3272, sizeof(struct riommu_hist_bins));
+}
+
+/* Shared counters are taken: read, and what was read subtracted. */
+static void test_take_counts(void)
+{
+	__u64 shared[3] = { 3, 0, 5 }, out[3];
+
+	riommu_take_counts(shared, out, 3);
+	EQ("take: values read", 8, out[0] + out[2] + out[1] * 100);
+	EQ("take: shared counters left at 0", 0, shared[0] + shared[1] + shared[2]);
+	shared[1] += 2;
+	riommu_take_counts(shared, out, 3);
+	EQ("take: only what came since", 2, out[0] + out[1] + out[2] * 100);
+}
+
+/* riommu_key_find() probes as the BPF side's key_slot() claims. */
+static void test_key_find(void)
+{
+	static __u64 tags[8];
+	struct riommu_ro_map m = { .tag = tags, .n = 8 };
+	__u64 a = riommu_key_tag(0, 0x10, RIOMMU_ANY), b = riommu_key_tag(0, 0x18, 5);
+	__u32 h = riommu_key_hash(b);
+
+	tags[h & 7] = a;		/* b's first probe is taken: it sits one on */
+	tags[(h + 1) & 7] = b;
+	EQ("key_find: a tag one probe on", (h + 1) & 7, riommu_key_find(&m, b));
+	EQ("key_find: an absent tag", -1, riommu_key_find(&m, riommu_key_tag(1, 0x18, 5)));
 }
 
 static struct record grec;
@@ -525,5 +563,8 @@ int main(void)
 	test_opts();
 	test_common_argp();
 	test_names();
+	test_sizes();
+	test_take_counts();
+	test_key_find();
 	return failures ? 1 : 0;
 }
