@@ -7,7 +7,8 @@
 #                    "# lab-variants:" line, lab if none, names the variant)
 #
 # Each scenario states its plan in a "# lab-plan: N" line (N checks) and may
-# state its time limit in "# lab-timeout: SEC" (default 300).  A scenario
+# state its time limit in "# lab-timeout: SEC" (default 300); "# lab-host:
+# prometheus" runs a Prometheus server on the host while it runs.  A scenario
 # that runs other than its planned number of checks, whose guest panics, hangs or times
 # out, or whose kernel log shows a bug report (KASAN, lockdep, WARN, BUG,
 # RCU stall) gets a "not ok" line naming it; the console tail goes to the
@@ -78,6 +79,14 @@ for t in "${all[@]}"; do
 		fi
 		extra=(--qemu "$qemu" --qemu-args "$qargs")
 	fi
+	# "# lab-host: prometheus": a Prometheus server on the host scrapes
+	# the guest for the scenario's length (lab/prometheus-host.sh)
+	host_svc=$(sed -n 's/^# lab-host: //p' "$t" | head -n 1)
+	if [ "$host_svc" = prometheus ] && ! lab/prometheus-host.sh start >&2; then
+		echo "not ok - ${prefix}$name # the host's Prometheus server did not start"
+		rc=1
+		continue
+	fi
 	out=$(mktemp)
 	console=$(mktemp -p "$RIOMMU_CACHE" console.XXXXXX)
 	# One boot per scenario: each starts from a fresh kernel, so leftovers
@@ -87,6 +96,7 @@ for t in "${all[@]}"; do
 		lab/guest-run --kernel "$kernel" --timeout $((limit + 240)) \
 		--console-log "$console" "${extra[@]}" -- sh tests/lab/run.sh "$t" > "$out" 2> "$out.err"
 	grc=$?
+	[ "$host_svc" != prometheus ] || lab/prometheus-host.sh stop >&2
 	cat "$out"
 	# guest-run's own messages are comments here, never TAP lines
 	grep -v '^\[ *[0-9]' "$out.err" | sed 's/^/# /'

@@ -15,10 +15,11 @@
 #include "common.h"
 #include "opts.h"
 #include "output.h"
+#include "prom.h"
 #include "top_model.h"
 #include "riommu_top.skel.h"
 
-enum { OPT_CSV = 0x100, OPT_MAXROWS };
+enum { OPT_CSV = 0x100, OPT_MAXROWS, OPT_PROM };
 
 static struct env {
 	COMMON_OPTS_GROUP(common);
@@ -27,6 +28,7 @@ static struct env {
 	bool noclear, per_pasid, csv;
 	__u64 timeout_ns;
 	__u32 max_rows;
+	const char *prom;	/* --prometheus [ADDR:]PORT */
 } env = {
 	.common = COMMON_OPTS_INIT(1000000000ULL),
 	.rows = 20,
@@ -47,7 +49,8 @@ static const char doc[] =
 "    riommu-top -P -s p99   # one row per PASID, sorted by p99 latency\n"
 "    riommu-top --rid 0x8   # only requester ID 0x8\n"
 "    riommu-top -j 1 3      # NDJSON records, 3 intervals\n"
-"    riommu-top -t 0.5      # groups without response after 0.5 s are stuck";
+"    riommu-top -t 0.5      # groups without response after 0.5 s are stuck\n"
+"    riommu-top --prometheus :9464 -P 15  # serve /metrics, per PASID, 15 s";
 
 static const struct argp_option opts[] = {
 	{ "rows", 'r', "ROWS", 0, "Maximum rows to print (default 20)", 0 },
@@ -59,6 +62,8 @@ static const struct argp_option opts[] = {
 	{ "timeout", 't', "SEC", 0, "Report groups without a response after SEC seconds as stuck (default 1)", 0 },
 	{ "csv", OPT_CSV, NULL, 0, "Print CSV records (one per row per interval)", 0 },
 	{ "max-rows", OPT_MAXROWS, "N", 0, "Size of the statistics table, rounded up to a power of two (default 1024)", 0 },
+	{ "prometheus", OPT_PROM, "[ADDR:]PORT", 0,
+	  "Serve the counters at http://ADDR:PORT/metrics, updated every interval, instead of printing them", 0 },
 	{},
 };
 
@@ -88,6 +93,16 @@ static error_t parse_arg(int key, char *arg, struct argp_state *state)
 	case OPT_CSV:
 		env.csv = true;
 		break;
+	case OPT_PROM: {
+		char host[64];
+		unsigned port;
+
+		if (prom_parse_addr(arg, host, sizeof(host), &port))
+			return opt_invalid(state, "--prometheus", arg,
+					   "[ADDR:]PORT (an IPv4 address and a port 1 to 65535)");
+		env.prom = arg;
+		break;
+	}
 	case OPT_MAXROWS:
 		return opt_u32(state, "--max-rows", arg, 1, 1 << 16, &env.max_rows,
 			       "a statistics table size (%u to %u)");
@@ -118,6 +133,8 @@ static bool csv_header_done;
 static struct riommu_grp_map grp_table;
 static struct riommu_ro_map row_table;	/* row_keys */
 static struct riommu_ro_map fine_table;	/* row_fine */
+/* --prometheus: cumulative latency buckets per row (prom.h bounds) */
+static __u64 (*lat_buckets)[PROM_LAT_BUCKETS + 1];
 
 static int read_rows(int fd, __u32 ended)
 {
@@ -127,7 +144,7 @@ static int read_rows(int fd, __u32 ended)
 	__u64 taken[RIOMMU_FINE_SLOTS];
 	struct riommu_row *vals, merged;
 	struct top_row *r;
-	__u32 idx;
+	__u32 idx, j;
 
 	vals = calloc(ncpu, vsz);
 	if (!vals)
@@ -162,6 +179,9 @@ static int read_rows(int fd, __u32 ended)
 		if (r->d.lat.count) {
 			riommu_take_counts(&fine[idx], taken, RIOMMU_FINE_SLOTS);
 			top_row_percentiles(r, taken);
+			for (j = 0; lat_buckets && j < RIOMMU_FINE_SLOTS; j++)
+				if (taken[j])
+					lat_buckets[idx][prom_lat_bucket(j)] += taken[j];
 		} else {
 			top_row_percentiles(r, NULL);
 		}
@@ -396,6 +416,157 @@ static void print_interval(struct riommu_top_bpf *skel, double iv, const __u64 *
 	free(show);
 }
 
+/* A row's labels: iommu (when known), rid, and pasid with -P when it has one. */
+static void prom_labels(char *b, size_t n, const struct top_row *r, const char *extra)
+{
+	int o = 0;
+
+	if (r->key.iommu != RIOMMU_ANY)
+		o += snprintf(b + o, n - o, "iommu=\"%u\",", r->key.iommu);
+	if (r->key.rid != RIOMMU_ANY)
+		o += snprintf(b + o, n - o, "rid=\"0x%06x\",", r->key.rid);
+	if (env.per_pasid && r->key.pasid < RIOMMU_NOPASID)
+		o += snprintf(b + o, n - o, "pasid=\"%u\",", r->key.pasid);
+	if (extra)
+		o += snprintf(b + o, n - o, "%s,", extra);
+	if (o)
+		b[o - 1] = 0;	/* no trailing comma */
+	else
+		*b = 0;
+}
+
+/* One counter family over the requester rows (rid set). */
+static void prom_rows(FILE *f, const char *name, const char *help, size_t off,
+		      const char *extra)
+{
+	char l[160];
+	int i;
+
+	prom_header(f, name, "counter", help);
+	for (i = 0; i < nrows; i++) {
+		const struct top_row *r = &rows[i];
+
+		if (!r->live || r->key.rid == RIOMMU_ANY)
+			continue;
+		prom_labels(l, sizeof(l), r, extra);
+		fprintf(f, "%s{%s} %llu\n", name, l,
+			(unsigned long long)*(const __u64 *)((const char *)&r->total + off));
+	}
+}
+
+/* The exposition page: counters since start, gauges of now. */
+static void prom_page(const __u64 *drops)
+{
+	static const struct { const char *name, *help; size_t off; const char *extra; } fams[] = {
+		{ "riommu_page_requests_total", "Page requests from the PQ, stop markers excluded.",
+		  offsetof(struct riommu_row, requests), NULL },
+		{ "riommu_page_request_groups_total", "Page request groups started.",
+		  offsetof(struct riommu_row, groups), NULL },
+		{ "riommu_stop_markers_total", "Stop markers from the PQ.",
+		  offsetof(struct riommu_row, stop_markers), NULL },
+		{ "riommu_report_errors_total",
+		  "Page requests the driver could not report to the IOPF core.",
+		  offsetof(struct riommu_row, report_errors), NULL },
+		{ "riommu_iopf_failures_total", "IOMMU core page request failure notifications.",
+		  offsetof(struct riommu_row, failures), NULL },
+	};
+	static const struct { const char *code; size_t off; } codes[] = {
+		{ "success", offsetof(struct riommu_row, resp_success) },
+		{ "invalid", offsetof(struct riommu_row, resp_invalid) },
+		{ "failure", offsetof(struct riommu_row, resp_failure) },
+		{ "other", offsetof(struct riommu_row, resp_other) },
+	};
+	static const struct { const char *reason; int drop; } dr[] = {
+		{ "group_table_full", RIOMMU_DROP_GRP_FULL },
+		{ "response_without_request", RIOMMU_DROP_NO_REQ },
+		{ "stats_table_full", RIOMMU_DROP_ROW_FULL },
+	};
+	char l[160], extra[64];
+	size_t len = 0, k;
+	char *buf = NULL;
+	FILE *f = open_memstream(&buf, &len);
+	int i, b;
+
+	if (!f)
+		return;
+	for (k = 0; k < ARRAY_SIZE(fams); k++)
+		prom_rows(f, fams[k].name, fams[k].help, fams[k].off, fams[k].extra);
+	prom_header(f, "riommu_page_responses_total", "counter",
+		    "Page request group responses (ATS.PRGR) by response code.");
+	for (k = 0; k < ARRAY_SIZE(codes); k++) {
+		snprintf(extra, sizeof(extra), "code=\"%s\"", codes[k].code);
+		for (i = 0; i < nrows; i++) {
+			if (!rows[i].live || rows[i].key.rid == RIOMMU_ANY)
+				continue;
+			prom_labels(l, sizeof(l), &rows[i], extra);
+			fprintf(f, "riommu_page_responses_total{%s} %llu\n", l, (unsigned long long)
+				*(const __u64 *)((const char *)&rows[i].total + codes[k].off));
+		}
+	}
+	prom_header(f, "riommu_request_latency_seconds", "histogram",
+		    "Time from a group's first page request to its response.");
+	for (i = 0; lat_buckets && i < nrows; i++) {
+		const struct top_row *r = &rows[i];
+		__u64 cum = 0;
+
+		if (!r->live || r->key.rid == RIOMMU_ANY)
+			continue;
+		for (b = 0; b <= PROM_LAT_BUCKETS; b++) {
+			cum += lat_buckets[i][b];
+			if (b < PROM_LAT_BUCKETS)
+				snprintf(extra, sizeof(extra), "le=\"%.9g\"",
+					 (double)(1ULL << (PROM_LAT_FIRST_LOG + b)) / 1e9);
+			else
+				snprintf(extra, sizeof(extra), "le=\"+Inf\"");
+			prom_labels(l, sizeof(l), r, extra);
+			fprintf(f, "riommu_request_latency_seconds_bucket{%s} %llu\n", l,
+				(unsigned long long)cum);
+		}
+		prom_labels(l, sizeof(l), r, NULL);
+		fprintf(f, "riommu_request_latency_seconds_sum{%s} %.9f\n", l, r->total.lat.sum / 1e9);
+		fprintf(f, "riommu_request_latency_seconds_count{%s} %llu\n", l,
+			(unsigned long long)r->total.lat.count);
+	}
+	prom_header(f, "riommu_groups_in_flight", "gauge", "Page request groups without a response.");
+	for (i = 0; i < nrows; i++) {
+		if (!rows[i].live || rows[i].key.rid == RIOMMU_ANY)
+			continue;
+		prom_labels(l, sizeof(l), &rows[i], NULL);
+		fprintf(f, "riommu_groups_in_flight{%s} %llu\n", l,
+			(unsigned long long)rows[i].inflight);
+	}
+	prom_header(f, "riommu_groups_stuck", "gauge",
+		    "Groups without a response for longer than the --timeout.");
+	fprintf(f, "riommu_groups_stuck %d\n", nstuck);
+	prom_header(f, "riommu_pq_errors_total", "counter",
+		    "Page-request queue errors by kind (overflow, memory fault).");
+	for (i = 0; i < nrows; i++) {
+		const struct top_row *r = &rows[i];
+
+		if (!r->live || r->key.rid != RIOMMU_ANY)
+			continue;
+		fprintf(f, "riommu_pq_errors_total{iommu=\"%u\",kind=\"overflow\"} %llu\n",
+			r->key.iommu, (unsigned long long)r->total.pq_overflows);
+		fprintf(f, "riommu_pq_errors_total{iommu=\"%u\",kind=\"memfault\"} %llu\n",
+			r->key.iommu, (unsigned long long)r->total.pq_memfaults);
+	}
+	prom_header(f, "riommu_groups_unanswered_total", "counter",
+		    "Groups whose PRG index came back with no response seen.");
+	fprintf(f, "riommu_groups_unanswered_total %llu\n",
+		(unsigned long long)drops[RIOMMU_DROP_GRP_UNANSWERED]);
+	prom_header(f, "riommu_groups_discarded_total", "counter",
+		    "Partial groups the driver discarded at a PQ error.");
+	fprintf(f, "riommu_groups_discarded_total %llu\n",
+		(unsigned long long)drops[RIOMMU_DROP_GRP_DISCARDED]);
+	prom_header(f, "riommu_drops_total", "counter", "Events the tool could not account.");
+	for (k = 0; k < ARRAY_SIZE(dr); k++)
+		fprintf(f, "riommu_drops_total{reason=\"%s\"} %llu\n", dr[k].reason,
+			(unsigned long long)drops[dr[k].drop]);
+	if (!fclose(f))
+		prom_publish(buf, len);
+	free(buf);
+}
+
 /* One interval: read the tables, print. */
 static void tick(void *ctx, __u32 ended, __u64 now, double iv)
 {
@@ -408,7 +579,10 @@ static void tick(void *ctx, __u32 ended, __u64 now, double iv)
 	riommu_read_drops(bpf_map__fd(skel->maps.drops), drops);
 	/* discarded at a PQ error: recycled in BPF, or reclaimed here */
 	drops[RIOMMU_DROP_GRP_DISCARDED] += grp_table.reclaimed;
-	print_interval(skel, iv, drops);
+	if (env.prom)
+		prom_page(drops);
+	if (!env.prom || env.json || env.csv)
+		print_interval(skel, iv, drops);
 }
 
 int main(int argc, char **argv)
@@ -455,11 +629,25 @@ int main(int argc, char **argv)
 		fprintf(stderr, "riommu-top: cannot map the group table: %s\n", strerror(errno));
 		goto cleanup;
 	}
+	if (env.prom) {
+		char why[160];
+
+		lat_buckets = calloc(nrows, sizeof(*lat_buckets));
+		if (!lat_buckets || prom_start(env.prom, why, sizeof(why))) {
+			fprintf(stderr, "riommu-top: --prometheus: %s\n",
+				lat_buckets ? why : "out of memory");
+			goto cleanup;
+		}
+		prom_page((const __u64[RIOMMU_DROP_MAX]){ 0 });
+	}
 	if (!isatty(STDOUT_FILENO))
 		env.noclear = true;
 	if (env.json)
 		riommu_emit_clock("riommu-top");
-	if (!env.json && !env.csv)
+	if (env.prom)
+		fprintf(stderr, "Serving RISC-V IOMMU page request metrics at http://%s/metrics... "
+			"Hit Ctrl-C to end.\n", env.prom);
+	else if (!env.json && !env.csv)
 		fprintf(stderr, "Tracing RISC-V IOMMU page requests... Hit Ctrl-C to end.\n");
 
 	/* a signal ends the run; JSON/CSV still get the partial interval */
@@ -471,6 +659,8 @@ int main(int argc, char **argv)
 	err = 0;
 
 cleanup:
+	prom_stop();
+	free(lat_buckets);
 	riommu_grp_munmap(&grp_table);
 	riommu_ro_munmap(&row_table);
 	riommu_ro_munmap(&fine_table);

@@ -148,7 +148,81 @@ def csv_match(json_path, csv_path, what):
     check(f"e2e trace --csv: {what} rows seen", True, len(got) > 0)
 
 
+def prom(url):
+    """riommu-top --prometheus -P after the scenario: exact counters, a
+    latency histogram whose buckets hold the known latencies."""
+    import re
+    import urllib.error
+    import urllib.request
+    with urllib.request.urlopen(url + "/metrics", timeout=10) as r:
+        ctype = r.headers.get("Content-Type", "")
+        text = r.read().decode()
+    check("prom: content type is the text exposition format", True,
+          ctype.startswith("text/plain; version=0.0.4"))
+    vals = {}
+    for line in text.splitlines():
+        if not line or line.startswith("#"):
+            continue
+        m = re.match(r'^([a-z_]+)(?:\{(.*)\})? (\S+)$', line)
+        if not m:
+            check("prom: every sample line parses", "", line)
+            continue
+        labels = tuple(sorted(re.findall(r'(\w+)="([^"]*)"', m.group(2) or "")))
+        vals[(m.group(1), labels)] = float(m.group(3))
+
+    def v(name, **labels):
+        return vals.get((name, tuple(sorted(labels.items()))))
+    r8p5 = dict(iommu="0", rid="0x000008", pasid="5")
+    r8p6 = dict(iommu="0", rid="0x000008", pasid="6")
+    r10 = dict(iommu="1", rid="0x000010", pasid="7")
+    r40 = dict(iommu="0", rid="0x000040")
+    check("prom: requests per (iommu, rid, pasid)", [3, 4, 1, 2],
+          [v("riommu_page_requests_total", **k) for k in (r8p5, r8p6, r10, r40)])
+    check("prom: groups", [1, 2, 1, 1],
+          [v("riommu_page_request_groups_total", **k) for k in (r8p5, r8p6, r10, r40)])
+    check("prom: stop markers", 1, v("riommu_stop_markers_total", **r8p5))
+    check("prom: responses by code", [1, 2, 1],
+          [v("riommu_page_responses_total", code="invalid", **r8p5),
+           v("riommu_page_responses_total", code="success", **r8p6),
+           v("riommu_page_responses_total", code="failure", **r10)])
+    check("prom: failure notifications", 1, v("riommu_iopf_failures_total", **r10))
+    check("prom: group in flight", [1, 0],
+          [v("riommu_groups_in_flight", **r40), v("riommu_groups_in_flight", **r8p6)])
+    check("prom: PQ errors by kind", [1, 1],
+          [v("riommu_pq_errors_total", iommu="0", kind="overflow"),
+           v("riommu_pq_errors_total", iommu="0", kind="memfault")])
+    check("prom: response without request", 1,
+          v("riommu_drops_total", reason="response_without_request"))
+    # PASID 6: two groups answered 20 ms after their first request
+    b = lambda le: v("riommu_request_latency_seconds_bucket", le=le, **r8p6)
+    check("prom: latency buckets around 20 ms (le 2^24 ns, 2^25 ns, +Inf)", [0, 2, 2],
+          [b("0.016777216"), b("0.033554432"), b("+Inf")])
+    check("prom: latency count and sum", [2, True],
+          [v("riommu_request_latency_seconds_count", **r8p6),
+           0.04 <= (v("riommu_request_latency_seconds_sum", **r8p6) or 0) < 0.068])
+    mono = True
+    for key in {k for (n, k) in vals if n == "riommu_request_latency_seconds_count"}:
+        lab = dict(key)
+        cum = [vals[n] for n in sorted(
+            (n for n in vals if n[0] == "riommu_request_latency_seconds_bucket" and
+             dict(n[1]).get("rid") == lab.get("rid") and
+             dict(n[1]).get("pasid") == lab.get("pasid")),
+            key=lambda n: float(dict(n[1])["le"].replace("+Inf", "inf")))]
+        mono = mono and cum == sorted(cum) and cum[-1] == vals[(
+            "riommu_request_latency_seconds_count", key)]
+    check("prom: buckets cumulative, +Inf equals the count", True, mono)
+    try:
+        urllib.request.urlopen(url + "/other", timeout=10)
+        code = 200
+    except urllib.error.HTTPError as e:
+        code = e.code
+    check("prom: other paths get 404", 404, code)
+
+
 if __name__ == "__main__":
+    if sys.argv[1] == "prom":
+        prom(sys.argv[2])
+        sys.exit(1 if fails else 0)
     if sys.argv[1] == "clock":
         clock(sys.argv[2], sys.argv[3])
     elif sys.argv[1] == "csv":

@@ -167,6 +167,23 @@ host_tier_tap "riommu-trace: man-fields.py exit status" \
 	python3 tests/bpf/man-fields.py docs/man/riommu-trace.8 "$tmp/hist.out" "$tmp/events.out" \
 	"$tmp/events-csv.csv" "$tmp/hist-csv.csv"
 
+# --prometheus: the scenario's counters served at /metrics (e2e.py prom)
+RIOMMU_TEST_NOATTACH=1 $B/riommu-top --prometheus 127.0.0.1:19464 -P 0.3 > "$tmp/p.out" 2> "$tmp/p.err" &
+pid=$!
+drive_when_loaded top >/dev/null 2>&1
+sleep 1
+host_tier_tap "e2e top --prometheus: e2e.py exit status" python3 tests/bpf/e2e.py prom http://127.0.0.1:19464
+if command -v promtool >/dev/null; then
+	python3 -c 'import urllib.request, sys; sys.stdout.write(urllib.request.urlopen("http://127.0.0.1:19464/metrics").read().decode())' > "$tmp/metrics.txt"
+	promtool check metrics < "$tmp/metrics.txt" > "$tmp/promtool.out" 2>&1
+	check_eq "e2e top --prometheus: promtool check metrics finds no problem" "0 " "$? $(cat "$tmp/promtool.out")"
+else
+	fail "e2e top --prometheus: promtool check metrics finds no problem" "no promtool in the sid root"
+fi
+kill -INT $pid; wait $pid
+check_eq "e2e top --prometheus: exits 0, prints nothing but the banner" "0 0" \
+	"$? $(wc -c < "$tmp/p.out")"
+
 # A short pass of `make bench`'s host part, so the benchmark cannot rot: it
 # runs and prints its figures (nothing is timed or compared).
 $B/riommu-bench -n 2000 -r 1 > "$tmp/bench.out" 2>&1

@@ -44,6 +44,9 @@ bad riommu-top 1 0
 bad riommu-top 1 2 3
 bad_says riommu-top "-j and --csv cannot be used together." -j --csv
 bad_says riommu-top "--max-rows '0' is not a statistics table size (1 to 65536)." --max-rows 0
+bad_says riommu-top "--prometheus 'x' is not [ADDR:]PORT (an IPv4 address and a port 1 to 65535)." --prometheus x
+bad_says riommu-top "--prometheus '1.2.3:80' is not [ADDR:]PORT (an IPv4 address and a port 1 to 65535)." --prometheus 1.2.3:80
+bad_says riommu-top "--prometheus ':0' is not [ADDR:]PORT (an IPv4 address and a port 1 to 65535)." --prometheus :0
 # the sentence names the option as typed: short, long, abbreviated long
 bad_says riommu-trace "-L '0' is not a bucket width (1 to 1000000)." -L 0
 bad_says riommu-trace "-L '0' is not a bucket width (1 to 1000000)." -L0
