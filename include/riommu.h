@@ -111,6 +111,12 @@ static __always_inline __u32 riommu_grp_hash(__u64 tag)
  * 55..32 rid, 31..0 pasid (RIOMMU_ANY, RIOMMU_NOPASID or the PASID).
  */
 #define RIOMMU_KEY_PROBES	8
+/*
+ * A slot user space took back from an idle key: probes go past it (it is
+ * not 0) and match nothing (valid tags have bit 63 set); user space turns
+ * it into 0 once no key's probe sequence runs through it.
+ */
+#define RIOMMU_KEY_RETIRED	1ULL
 
 static __always_inline __u64 riommu_key_tag(__u32 iommu, __u32 rid, __u32 pasid)
 {

@@ -466,6 +466,56 @@ void riommu_take_counts(void *shared, __u64 *out, unsigned int n)
 	}
 }
 
+bool riommu_stats_retire(struct riommu_stats_table *t, __u32 idx)
+{
+	__u64 *tag = (__u64 *)t->tags.tag + idx, old = *(volatile __u64 *)tag;
+
+	if (!old || old == RIOMMU_KEY_RETIRED)
+		return false;
+	return __atomic_compare_exchange_n(tag, &old, RIOMMU_KEY_RETIRED, false,
+					   __ATOMIC_ACQ_REL, __ATOMIC_RELAXED);
+}
+
+unsigned int riommu_stats_sweep(struct riommu_stats_table *t)
+{
+	__u64 *tags = (__u64 *)t->tags.tag, tag, expect;
+	__u32 n = t->tags.n, p, q, h;
+	unsigned int freed = 0;
+	bool needed;
+	void *zero;
+
+	zero = calloc(libbpf_num_possible_cpus(), t->val_size);
+	if (!zero)
+		return 0;
+	for (p = 0; p < n; p++) {
+		if (__atomic_load_n(&tags[p], __ATOMIC_RELAXED) != RIOMMU_KEY_RETIRED)
+			continue;
+		/* needed while a key sits past it on its own probe sequence */
+		needed = false;
+		for (q = (p + 1) & (n - 1); q != p && !needed; q = (q + 1) & (n - 1)) {
+			tag = __atomic_load_n(&tags[q], __ATOMIC_RELAXED);
+			if (!tag)
+				break;	/* no key probes past an empty slot */
+			if (tag == RIOMMU_KEY_RETIRED)
+				continue;
+			h = riommu_key_hash(tag) & (n - 1);
+			needed = ((p - h) & (n - 1)) < ((q - h) & (n - 1));
+		}
+		if (needed)
+			continue;
+		/* a slot handed out again starts from zero */
+		bpf_map_update_elem(t->vals_fd, &p, zero, BPF_ANY);
+		if (t->shared.mem)
+			memset((char *)t->shared.mem + (size_t)p * t->shared_size, 0, t->shared_size);
+		expect = RIOMMU_KEY_RETIRED;
+		if (__atomic_compare_exchange_n(&tags[p], &expect, 0, false, __ATOMIC_RELEASE,
+						__ATOMIC_RELAXED))
+			freed++;
+	}
+	free(zero);
+	return freed;
+}
+
 int riommu_key_find(const struct riommu_ro_map *tags, __u64 tag)
 {
 	__u32 h = riommu_key_hash(tag), i, idx;

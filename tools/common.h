@@ -209,6 +209,25 @@ __u32 riommu_table_size(struct bpf_map *tags, struct bpf_map *vals, __u32 n);
  * Order of statistics keys, riommu-top's rows and riommu-trace's histograms
  * alike (both from riommu_key_untag()): IOMMU, RID, PASID, each ascending.
  */
+/*
+ * Giving statistics slots back: a tag table mapped writable, the per-CPU
+ * value array (vals_fd, val_size bytes per CPU per slot) and the shared one
+ * (shared, shared_size bytes per slot, may be unmapped).  retire() takes an
+ * idle key's slot away (RIOMMU_KEY_RETIRED); sweep() later zeroes retired
+ * slots no key probes through and frees them (returns how many).  Values
+ * an update in flight wrote after retire() are cleared by sweep().
+ */
+struct riommu_stats_table {
+	struct riommu_ro_map tags;
+	int vals_fd;
+	size_t val_size;
+	struct riommu_ro_map shared;
+	size_t shared_size;
+};
+
+bool riommu_stats_retire(struct riommu_stats_table *t, __u32 idx);
+unsigned int riommu_stats_sweep(struct riommu_stats_table *t);
+
 /* Slot of a key tag in a mapped statistics tag table (the BPF side's probes), or -1. */
 int riommu_key_find(const struct riommu_ro_map *tags, __u64 tag);
 

@@ -131,8 +131,11 @@ static struct stuck *stucks;
 static int nstuck, cap_stuck;
 static bool csv_header_done;
 static struct riommu_grp_map grp_table;
-static struct riommu_ro_map row_table;	/* row_keys */
-static struct riommu_ro_map fine_table;	/* row_fine */
+static struct riommu_stats_table row_stats;	/* row_keys, rows, row_fine */
+#define row_table row_stats.tags
+#define fine_table row_stats.shared
+/* a row this long without events or groups in flight gives its slot back */
+#define ROW_IDLE_NS	(60 * 1000000000ULL)
 /* --prometheus: cumulative latency buckets per row (prom.h bounds) */
 static __u64 (*lat_buckets)[PROM_LAT_BUCKETS + 1];
 
@@ -156,11 +159,15 @@ static int read_rows(int fd, __u32 ended)
 		r->seen = false;
 		r->inflight = 0;
 		r->oldest_ns = 0;
-		if (!tag || bpf_map_lookup_elem(fd, &idx, vals))
+		if (!tag || tag == RIOMMU_KEY_RETIRED || bpf_map_lookup_elem(fd, &idx, vals))
 			continue;
-		if (!r->live) {	/* tags are never freed: a slot keeps its key */
+		if (!r->live) {	/* a new key in this slot */
+			memset(r, 0, sizeof(*r));
 			riommu_key_untag(tag, &r->key.iommu, &r->key.rid, &r->key.pasid);
 			r->live = true;
+			r->active_ns = riommu_mono_ns();
+			if (lat_buckets)
+				memset(lat_buckets[idx], 0, sizeof(lat_buckets[idx]));
 		}
 		memset(&merged, 0, sizeof(merged));
 		for (c = 0; c < ncpu; c++) {
@@ -567,6 +574,28 @@ static void prom_page(const __u64 *drops)
 	free(buf);
 }
 
+/*
+ * Rows idle for ROW_IDLE_NS give their slot back (PASIDs come and go with
+ * processes, and the table never shrinks otherwise); slots retired earlier
+ * are freed once no key probes through them.
+ */
+static void retire_idle_rows(__u64 now)
+{
+	int i;
+
+	for (i = 0; i < nrows; i++) {
+		struct top_row *r = &rows[i];
+
+		if (!r->live)
+			continue;
+		if (r->inflight || top_row_active(r))
+			r->active_ns = now;
+		else if (now - r->active_ns >= ROW_IDLE_NS && riommu_stats_retire(&row_stats, i))
+			r->live = false;
+	}
+	riommu_stats_sweep(&row_stats);
+}
+
 /* One interval: read the tables, print. */
 static void tick(void *ctx, __u32 ended, __u64 now, double iv)
 {
@@ -576,6 +605,7 @@ static void tick(void *ctx, __u32 ended, __u64 now, double iv)
 	read_rows(bpf_map__fd(skel->maps.rows), ended);
 	riommu_grp_reclaim(&grp_table);
 	read_groups(&grp_table.grp, now);
+	retire_idle_rows(now);
 	riommu_read_drops(bpf_map__fd(skel->maps.drops), drops);
 	/* discarded at a PQ error: recycled in BPF, or reclaimed here */
 	drops[RIOMMU_DROP_GRP_DISCARDED] += grp_table.reclaimed;
@@ -620,7 +650,10 @@ int main(int argc, char **argv)
 	}
 	if (riommu_tool_load_attach("riommu-top", skel->skeleton, noattach))
 		goto cleanup;
-	if (riommu_ro_mmap(skel->maps.row_keys, &row_table) ||
+	row_stats.vals_fd = bpf_map__fd(skel->maps.rows);
+	row_stats.val_size = (sizeof(struct riommu_row) + 7) & ~7UL;
+	row_stats.shared_size = sizeof(struct riommu_fine);
+	if (riommu_rw_mmap(skel->maps.row_keys, &row_table) ||
 	    riommu_rw_mmap(skel->maps.row_fine, &fine_table)) {
 		fprintf(stderr, "riommu-top: cannot map the row table: %s\n", strerror(errno));
 		goto cleanup;

@@ -19,6 +19,7 @@ struct top_row {
 	struct riommu_row d;		/* this interval */
 	__u64 inflight;
 	__u64 oldest_ns;		/* age of the oldest in-flight group, 0 if none */
+	__u64 active_ns;		/* last interval with events or groups in flight */
 	bool live;			/* its key holds a slot of the row table */
 	bool seen;			/* present in this interval's read */
 	/* derived */

@@ -434,6 +434,75 @@ static void test_top_probe(void)
 	riommu_top_bpf__destroy(s);
 }
 
+/* A RID on IOMMU 0 whose row key's home slot in an n-slot table is h. */
+static __u32 rid_with_home(__u32 h, __u32 n, __u32 from)
+{
+	__u32 rid;
+
+	for (rid = from; rid < from + 100000; rid++)
+		if ((riommu_key_hash(riommu_key_tag(0, rid, RIOMMU_ANY)) & (n - 1)) == h)
+			return rid;
+	return 0;
+}
+
+/*
+ * Idle rows give their slot back: a retired slot matches nothing, is kept
+ * while a key probes through it, and comes back zeroed.
+ */
+static void test_top_rows_retire(void)
+{
+	struct riommu_top_bpf *s = riommu_top_bpf__open();
+	struct riommu_stats_table t = {};
+	struct bpf_program *C;
+	struct riommu_row r;
+	__u32 a, b, h = 3;
+	int err, sa, sb;
+
+	if (!s)
+		return;
+	s->rodata->nrows = riommu_table_size(s->maps.row_keys, s->maps.rows, 8);
+	bpf_map__set_max_entries(s->maps.row_fine, 8);
+	riommu_select_attach("bpf_test", s->obj, true);
+	err = riommu_top_bpf__load(s);
+	check(!err, "retire: loads with an 8-row table", "load: %s", strerror(-err));
+	if (err)
+		goto out;
+	C = s->progs.top_pq_consume;
+	t.vals_fd = bpf_map__fd(s->maps.rows);
+	t.val_size = (sizeof(struct riommu_row) + 7) & ~7UL;
+	t.shared_size = sizeof(struct riommu_fine);
+	if (riommu_rw_mmap(s->maps.row_keys, &t.tags) || riommu_rw_mmap(s->maps.row_fine, &t.shared)) {
+		check(false, "retire: row tables map writable", "%s", strerror(errno));
+		goto out;
+	}
+	/* a and b share home slot h: b sits one on, its probes run through a's */
+	a = rid_with_home(h, 8, 0x100);
+	b = rid_with_home(h, 8, a + 1);
+	consume(C, 0, a, 0, R | L, 1, 0);
+	consume(C, 0, b, 0, R | L, 1, 0);
+	sa = find_slot(s->maps.row_keys, riommu_key_tag(0, a, RIOMMU_ANY));
+	sb = find_slot(s->maps.row_keys, riommu_key_tag(0, b, RIOMMU_ANY));
+	CHECK_EQ("retire: two keys of one home slot, the second one on", (h << 8) | (h + 1),
+		 ((__u32)sa << 8) | (__u32)sb);
+	check(riommu_stats_retire(&t, sa), "retire: an idle key's slot is retired", "refused");
+	CHECK_EQ("retire: kept while the other key probes through it", 0, riommu_stats_sweep(&t));
+	consume(C, 0, b, 0, R | L, 1, 0);
+	get_row(s, 0, b, RIOMMU_ANY, 0, &r);
+	CHECK_EQ("retire: the other key still finds its own row past it", 2, r.requests);
+	CHECK_EQ("retire: no key took the retired slot", RIOMMU_KEY_RETIRED, t.tags.tag[sa]);
+	check(riommu_stats_retire(&t, sb), "retire: the second key's slot too", "refused");
+	CHECK_EQ("retire: both freed once nothing probes through them", 2, riommu_stats_sweep(&t));
+	consume(C, 0, b, 0, R | L, 1, 0);
+	get_row(s, 0, b, RIOMMU_ANY, 0, &r);
+	CHECK_EQ("retire: the key comes back to its home slot", h,
+		 find_slot(s->maps.row_keys, riommu_key_tag(0, b, RIOMMU_ANY)));
+	CHECK_EQ("retire: and counts from zero", 1, r.requests);
+	riommu_ro_munmap(&t.tags);
+	riommu_ro_munmap(&t.shared);
+out:
+	riommu_top_bpf__destroy(s);
+}
+
 /* The group of a tag in the table (tag set), false if absent. */
 static bool has_group(struct bpf_map *m, __u32 iommu, __u32 rid, __u32 pv, __u32 pasid,
 		      __u32 prgi, struct riommu_grp *g)
@@ -895,6 +964,7 @@ int main(void)
 	test_top_full();
 	test_top_probe();
 	test_top_rows_full();
+	test_top_rows_retire();
 	test_top_pasidless_response();
 	test_top_pasid_filter_pasidless();
 	test_top_stale_groups();
