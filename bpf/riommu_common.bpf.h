@@ -317,6 +317,8 @@ static __always_inline __u64 grp_response(__u64 tag, __u32 prgi, __u64 now, __u3
 			best = i;
 			best_ts = ts;
 		}
+		if (t == tag)	/* the exact key: only one group has it */
+			break;
 	}
 	if (best < RIOMMU_GRP_PROBES) {
 		g = grp_slot(h, best, prgi);
