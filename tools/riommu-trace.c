@@ -203,12 +203,17 @@ struct hslot {
 	struct hist_totals cur;		/* totals now */
 	__u64 run_max;			/* max since start (cumulative mode) */
 	bool live;			/* its key holds slot i of the table */
+	__u64 active_ns;		/* last interval with a group */
 };
 
 /* hs[i]: the histogram whose key holds slot i of the BPF tables */
 static struct hslot *hs;
 static __u32 nhs;
-static struct riommu_ro_map bins_table;	/* hist_bins */
+static struct riommu_stats_table hist_stats;	/* hist_keys, hists, hist_bins */
+#define hist_table hist_stats.tags
+#define bins_table hist_stats.shared
+/* a histogram this long without a group gives its slot back (not with -c) */
+#define HIST_IDLE_NS	(60 * 1000000000ULL)
 
 static int hkey_cmp(const void *a, const void *b)
 {
@@ -233,12 +238,14 @@ static void read_hists(int fd, const struct riommu_ro_map *kt, __u32 ended)
 	for (idx = 0; idx < kt->n && idx < nhs; idx++) {
 		__u64 tag = ((const volatile __u64 *)kt->tag)[idx];
 
-		if (!tag || bpf_map_lookup_elem(fd, &idx, vals))
+		if (!tag || tag == RIOMMU_KEY_RETIRED || bpf_map_lookup_elem(fd, &idx, vals))
 			continue;
 		h = &hs[idx];
-		if (!h->live) {	/* tags are never freed: a slot keeps its key */
+		if (!h->live) {	/* a new key in this slot */
+			memset(h, 0, sizeof(*h));
 			riommu_key_untag(tag, &h->key.iommu, &h->key.rid, &h->key.pasid);
 			h->live = true;
+			h->active_ns = riommu_mono_ns();
 		}
 		h->prev = h->cur;
 		memset(&h->cur.lat, 0, sizeof(h->cur.lat));
@@ -401,7 +408,6 @@ static void print_hists(double iv)
 /* ---- event mode ---- */
 
 static __u64 start_ns;
-static struct riommu_ro_map hist_table;
 static struct riommu_grp_map grp_table;
 
 static void flag_str(char *b, size_t n, __u32 f)
@@ -628,6 +634,26 @@ static int run_events(struct riommu_trace_bpf *skel)
 }
 
 /* One histogram interval: read the table, print. */
+/* Keys idle for HIST_IDLE_NS give their slot back (PASIDs come and go). */
+static void retire_idle_hists(__u64 now)
+{
+	__u32 i;
+
+	if (env.cumulative)
+		return;
+	for (i = 0; i < nhs; i++) {
+		struct hslot *h = &hs[i];
+
+		if (!h->live)
+			continue;
+		if (h->cur.lat.count != h->prev.lat.count)
+			h->active_ns = now;
+		else if (now - h->active_ns >= HIST_IDLE_NS && riommu_stats_retire(&hist_stats, i))
+			h->live = false;
+	}
+	riommu_stats_sweep(&hist_stats);
+}
+
 static void tick(void *ctx, __u32 ended, __u64 now, double iv)
 {
 	struct riommu_trace_bpf *skel = ctx;
@@ -635,6 +661,7 @@ static void tick(void *ctx, __u32 ended, __u64 now, double iv)
 	riommu_grp_reclaim(&grp_table);
 	read_hists(bpf_map__fd(skel->maps.hists), &hist_table, ended);
 	print_hists(iv);
+	retire_idle_hists(now);
 }
 
 int main(int argc, char **argv)
@@ -708,7 +735,10 @@ int main(int argc, char **argv)
 
 	nhs = skel->rodata->nhists;
 	hs = calloc(nhs, sizeof(*hs));
-	if (!hs || riommu_ro_mmap(skel->maps.hist_keys, &hist_table) ||
+	hist_stats.vals_fd = bpf_map__fd(skel->maps.hists);
+	hist_stats.val_size = (sizeof(struct riommu_lat) + 7) & ~7UL;
+	hist_stats.shared_size = sizeof(struct riommu_hist_bins);
+	if (!hs || riommu_rw_mmap(skel->maps.hist_keys, &hist_table) ||
 	    riommu_rw_mmap(skel->maps.hist_bins, &bins_table)) {
 		fprintf(stderr, "riommu-trace: cannot map the histogram table: %s\n", strerror(errno));
 		goto cleanup;
