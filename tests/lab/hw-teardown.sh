@@ -3,7 +3,9 @@
 # when its fault domain is detached are answered by the IOMMU core
 # (teardown): the device receives exactly one response per group, Invalid
 # Request, and none later when the handler's delay would have run out.
-# lab-plan: 15
+# Groups whose handler runs on the fault queue's workqueue (as SVA's does)
+# are waited for at detach: one answer each, the handler's.
+# lab-plan: 19
 # lab-variants: lab debug
 cd /src || exit 1
 . tests/lab/hw-common.inc
@@ -36,5 +38,26 @@ echo 1 > "$RT/attach"
 check_eq "attach again" 1 "$(cat "$RT/attach")"
 pt run addr=$GOOD count=1 group=1 perm=r prgi=20 timeout=5
 check_eq "attached again: Success for the next group" "1 1" "$(pt_get resp_total) $(pt_get resp_success)"
+
+# Handlers that answer from the fault queue's workqueue (as SVA's does):
+# detach waits for them (iopf_queue_flush_dev) before the core forgets the
+# device, so each group gets the handler's one answer and no teardown one.
+M=3
+$PT -d "$BDF" reset
+echo 1 > "$RT/in_queue"
+echo 1500000 > "$RT/delay_us"
+echo 1 > "$RT/reset"
+pt run addr=$GOOD count=$M group=1 perm=r prgi=40 nowait
+wait_stat handled $M
+check_eq "in_queue: $M groups in the queue's handler" $M "$(rt_stat handled)"
+echo 0 > "$RT/attach"
+$PT -d "$BDF" wait timeout=5 > "$PT_OUT" 2>&1
+check_eq "in_queue detach: one Success per group, from the handler" "$M $M 0" \
+	"$(pt_get resp_total) $(pt_get resp_success) $(pt_get resp_unexpected)"
+check_eq "in_queue detach: no teardown answer" 0 "$(rt_stat teardown)"
+sleep 2
+check_eq "in_queue: still one response per group later" "$M 0" \
+	"$(pt_status resp_total) $(pt_status resp_unexpected)"
+echo 0 > "$RT/in_queue"
 hw_check_dmesg "teardown"
 tap_exit

@@ -33,10 +33,15 @@
  *   good_start  (rw) start of the Success window (default 0x10000000)
  *   good_size   (rw) size of the Success window (default 0x10000000)
  *   delay_us    (rw) delay before answering a group (default 0)
+ *   in_queue    (rw) 1: answer from a work item on the IOMMU's fault queue,
+ *                    sleeping delay_us there, the way the SVA handler
+ *                    works (teardown must wait for it); 0 (default): from
+ *                    this driver's own delayed work
  *   fail_code   (rw) code outside the window: 1 Invalid (default), 2 Failure
  */
 
 #include <linux/debugfs.h>
+#include <linux/delay.h>
 #include <linux/iommu.h>
 #include <linux/jiffies.h>
 #include <linux/ktime.h>
@@ -72,6 +77,7 @@ struct riommu_test {
 	u64				good_start;
 	u64				good_size;
 	u32				delay_us;
+	bool				in_queue;
 	u32				fail_code;
 
 	/* Groups waiting for their answer */
@@ -168,6 +174,26 @@ riommu_test_decide(struct riommu_test *t, struct iopf_group *group)
 	return IOMMU_PAGE_RESP_SUCCESS;
 }
 
+/* in_queue: the group's answer from the fault queue's workqueue */
+static void riommu_test_respond_in_queue(struct work_struct *work)
+{
+	struct iopf_group *group = container_of(work, struct iopf_group, work);
+	struct riommu_test *t = container_of(group->attach_handle,
+					     struct riommu_test, handle);
+	enum iommu_page_response_code code = riommu_test_decide(t, group);
+	unsigned long flags;
+
+	fsleep(READ_ONCE(t->delay_us));
+	spin_lock_irqsave(&t->stat_lock, flags);
+	if (code == IOMMU_PAGE_RESP_SUCCESS)
+		t->answered_success++;
+	else
+		t->answered_fail++;
+	spin_unlock_irqrestore(&t->stat_lock, flags);
+	iopf_group_response(group, code);
+	iopf_free_group(group);
+}
+
 /* Called by iommu_report_device_fault(), in the IOMMU driver's context */
 static int riommu_test_iopf_handler(struct iopf_group *group)
 {
@@ -175,6 +201,16 @@ static int riommu_test_iopf_handler(struct iopf_group *group)
 					     struct riommu_test, handle);
 	struct riommu_test_req *req;
 	unsigned long flags;
+
+	if (READ_ONCE(t->in_queue)) {
+		spin_lock_irqsave(&t->stat_lock, flags);
+		t->handled++;
+		spin_unlock_irqrestore(&t->stat_lock, flags);
+		INIT_WORK(&group->work, riommu_test_respond_in_queue);
+		if (!queue_work(group->fault_param->queue->wq, &group->work))
+			return -EBUSY;
+		return 0;
+	}
 
 	req = kzalloc_obj(*req);
 	if (!req)
@@ -465,6 +501,7 @@ static void riommu_test_debugfs_init(struct riommu_test *t)
 	debugfs_create_x64("good_start", 0600, d, &t->good_start);
 	debugfs_create_x64("good_size", 0600, d, &t->good_size);
 	debugfs_create_u32("delay_us", 0600, d, &t->delay_us);
+	debugfs_create_bool("in_queue", 0600, d, &t->in_queue);
 	debugfs_create_u32("fail_code", 0600, d, &t->fail_code);
 }
 

@@ -330,6 +330,12 @@ void riscv_iommu_pri_ats_inval(struct riscv_iommu_device *iommu,
 
 	if (!info || !info->ats_enabled)
 		return;
+	/*
+	 * A function that is gone (surprise removal) never completes an ATS
+	 * invalidation: the IOFENCE would wait out its whole timeout.
+	 */
+	if (dev_is_pci(dev) && !pci_device_is_present(to_pci_dev(dev)))
+		return;
 
 	for (i = 0; i < fwspec->num_ids; i++) {
 		u32 devid = fwspec->ids[i];
@@ -472,8 +478,12 @@ static void riscv_iommu_pri_disable_iopf(struct riscv_iommu_device *iommu,
 	 * Not while a record is being reported: a group the core allocates
 	 * after the device left the queue would never be answered.  Injected
 	 * records are not stopped by the device context, so this matters.
+	 * Handlers already queued for the device finish first (under the
+	 * lock, so no new report slips in): none may run on an address space
+	 * its owner tears down once this returns.  They never take pri->lock.
 	 */
 	mutex_lock(&iommu->pri->lock);
+	iopf_queue_flush_dev(dev);
 	iopf_queue_remove_device(iommu->pri->iopf, dev);
 	mutex_unlock(&iommu->pri->lock);
 
