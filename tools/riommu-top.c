@@ -132,8 +132,6 @@ static int nstuck, cap_stuck;
 static bool csv_header_done;
 static struct riommu_grp_map grp_table;
 static struct riommu_stats_table row_stats;	/* row_keys, rows, row_fine */
-#define row_table row_stats.tags
-#define fine_table row_stats.shared
 /* a row this long without events or groups in flight gives its slot back */
 #define ROW_IDLE_NS	(60 * 1000000000ULL)
 /* --prometheus: cumulative latency buckets per row (prom.h bounds) */
@@ -143,7 +141,7 @@ static int read_rows(int fd, __u32 ended)
 {
 	int ncpu = libbpf_num_possible_cpus(), c;
 	size_t vsz = (sizeof(struct riommu_row) + 7) & ~7UL;
-	struct riommu_fine *fine = (struct riommu_fine *)fine_table.mem;
+	struct riommu_fine *fine = (struct riommu_fine *)row_stats.shared.mem;
 	__u64 taken[RIOMMU_FINE_SLOTS];
 	struct riommu_row *vals, merged;
 	struct top_row *r;
@@ -153,7 +151,7 @@ static int read_rows(int fd, __u32 ended)
 	if (!vals)
 		return -ENOMEM;
 	for (idx = 0; idx < (__u32)nrows; idx++) {
-		__u64 tag = ((const volatile __u64 *)row_table.tag)[idx];
+		__u64 tag = ((const volatile __u64 *)row_stats.tags.tag)[idx];
 
 		r = &rows[idx];
 		r->seen = false;
@@ -213,7 +211,7 @@ static void read_groups(const struct riommu_ro_map *t, __u64 now)
 		age = now > g.ts ? now - g.ts : 0;
 		pasid = !env.per_pasid ? RIOMMU_ANY :
 			(g.flags & RIOMMU_F_PV) ? key.pasid : RIOMMU_NOPASID;
-		idx = riommu_key_find(&row_table, riommu_key_tag(key.iommu, key.devid, pasid));
+		idx = riommu_key_find(&row_stats.tags, riommu_key_tag(key.iommu, key.devid, pasid));
 		r = idx >= 0 && idx < nrows && rows[idx].live ? &rows[idx] : NULL;
 		if (r) {
 			r->inflight++;
@@ -442,6 +440,12 @@ static void prom_labels(char *b, size_t n, const struct top_row *r, const char *
 		*b = 0;
 }
 
+/* A row in use that belongs to a requester (not an IOMMU row). */
+static bool requester_row(const struct top_row *r)
+{
+	return r->live && r->key.rid != RIOMMU_ANY;
+}
+
 /* One counter family over the requester rows (rid set). */
 static void prom_rows(FILE *f, const char *name, const char *help, size_t off,
 		      const char *extra)
@@ -453,7 +457,7 @@ static void prom_rows(FILE *f, const char *name, const char *help, size_t off,
 	for (i = 0; i < nrows; i++) {
 		const struct top_row *r = &rows[i];
 
-		if (!r->live || r->key.rid == RIOMMU_ANY)
+		if (!requester_row(r))
 			continue;
 		prom_labels(l, sizeof(l), r, extra);
 		fprintf(f, "%s{%s} %llu\n", name, l,
@@ -503,7 +507,7 @@ static void prom_page(const __u64 *drops)
 	for (k = 0; k < ARRAY_SIZE(codes); k++) {
 		snprintf(extra, sizeof(extra), "code=\"%s\"", codes[k].code);
 		for (i = 0; i < nrows; i++) {
-			if (!rows[i].live || rows[i].key.rid == RIOMMU_ANY)
+			if (!requester_row(&rows[i]))
 				continue;
 			prom_labels(l, sizeof(l), &rows[i], extra);
 			fprintf(f, "riommu_page_responses_total{%s} %llu\n", l, (unsigned long long)
@@ -516,7 +520,7 @@ static void prom_page(const __u64 *drops)
 		const struct top_row *r = &rows[i];
 		__u64 cum = 0;
 
-		if (!r->live || r->key.rid == RIOMMU_ANY)
+		if (!requester_row(r))
 			continue;
 		for (b = 0; b <= PROM_LAT_BUCKETS; b++) {
 			cum += lat_buckets[i][b];
@@ -536,7 +540,7 @@ static void prom_page(const __u64 *drops)
 	}
 	prom_header(f, "riommu_groups_in_flight", "gauge", "Page request groups without a response.");
 	for (i = 0; i < nrows; i++) {
-		if (!rows[i].live || rows[i].key.rid == RIOMMU_ANY)
+		if (!requester_row(&rows[i]))
 			continue;
 		prom_labels(l, sizeof(l), &rows[i], NULL);
 		fprintf(f, "riommu_groups_in_flight{%s} %llu\n", l,
@@ -653,8 +657,8 @@ int main(int argc, char **argv)
 	row_stats.vals_fd = bpf_map__fd(skel->maps.rows);
 	row_stats.val_size = (sizeof(struct riommu_row) + 7) & ~7UL;
 	row_stats.shared_size = sizeof(struct riommu_fine);
-	if (riommu_rw_mmap(skel->maps.row_keys, &row_table) ||
-	    riommu_rw_mmap(skel->maps.row_fine, &fine_table)) {
+	if (riommu_rw_mmap(skel->maps.row_keys, &row_stats.tags) ||
+	    riommu_rw_mmap(skel->maps.row_fine, &row_stats.shared)) {
 		fprintf(stderr, "riommu-top: cannot map the row table: %s\n", strerror(errno));
 		goto cleanup;
 	}
@@ -695,8 +699,8 @@ cleanup:
 	prom_stop();
 	free(lat_buckets);
 	riommu_grp_munmap(&grp_table);
-	riommu_ro_munmap(&row_table);
-	riommu_ro_munmap(&fine_table);
+	riommu_ro_munmap(&row_stats.tags);
+	riommu_ro_munmap(&row_stats.shared);
 	riommu_top_bpf__destroy(skel);
 	free(rows);
 	free(stucks);

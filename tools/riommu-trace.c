@@ -210,8 +210,6 @@ struct hslot {
 static struct hslot *hs;
 static __u32 nhs;
 static struct riommu_stats_table hist_stats;	/* hist_keys, hists, hist_bins */
-#define hist_table hist_stats.tags
-#define bins_table hist_stats.shared
 /* a histogram this long without a group gives its slot back (not with -c) */
 #define HIST_IDLE_NS	(60 * 1000000000ULL)
 
@@ -225,7 +223,7 @@ static int hkey_cmp(const void *a, const void *b)
 
 static void read_hists(int fd, const struct riommu_ro_map *kt, __u32 ended)
 {
-	struct riommu_hist_bins *bins = (struct riommu_hist_bins *)bins_table.mem;
+	struct riommu_hist_bins *bins = (struct riommu_hist_bins *)hist_stats.shared.mem;
 	int ncpu = libbpf_num_possible_cpus(), c;
 	size_t vsz = (sizeof(struct riommu_lat) + 7) & ~7UL;
 	struct riommu_hist_bins taken;
@@ -659,7 +657,7 @@ static void tick(void *ctx, __u32 ended, __u64 now, double iv)
 	struct riommu_trace_bpf *skel = ctx;
 
 	riommu_grp_reclaim(&grp_table);
-	read_hists(bpf_map__fd(skel->maps.hists), &hist_table, ended);
+	read_hists(bpf_map__fd(skel->maps.hists), &hist_stats.tags, ended);
 	print_hists(iv);
 	retire_idle_hists(now);
 }
@@ -738,8 +736,8 @@ int main(int argc, char **argv)
 	hist_stats.vals_fd = bpf_map__fd(skel->maps.hists);
 	hist_stats.val_size = (sizeof(struct riommu_lat) + 7) & ~7UL;
 	hist_stats.shared_size = sizeof(struct riommu_hist_bins);
-	if (!hs || riommu_rw_mmap(skel->maps.hist_keys, &hist_table) ||
-	    riommu_rw_mmap(skel->maps.hist_bins, &bins_table)) {
+	if (!hs || riommu_rw_mmap(skel->maps.hist_keys, &hist_stats.tags) ||
+	    riommu_rw_mmap(skel->maps.hist_bins, &hist_stats.shared)) {
 		fprintf(stderr, "riommu-trace: cannot map the histogram table: %s\n", strerror(errno));
 		goto cleanup;
 	}
@@ -755,8 +753,8 @@ int main(int argc, char **argv)
 	err = 0;
 cleanup:
 	riommu_grp_munmap(&grp_table);
-	riommu_ro_munmap(&hist_table);
-	riommu_ro_munmap(&bins_table);
+	riommu_ro_munmap(&hist_stats.tags);
+	riommu_ro_munmap(&hist_stats.shared);
 	riommu_trace_bpf__destroy(skel);
 	free(hs);
 	return err;
