@@ -19,7 +19,7 @@ SIDRUN := lab/sidrun
 kernel_art = $$(KVARIANT=$(1) $(SIDRUN) lab/kernel-build.sh --path)
 
 .PHONY: all toolchain kernel kernel-lab kernel-debug guest tools qemu lab demo test \
-	test-host test-bpf test-lab test-debug check-series bench clean clean-cache help
+	test-host test-bpf test-qtest test-lab test-debug check-series bench clean clean-cache help
 
 all: kernel tools
 
@@ -73,6 +73,8 @@ test-lab: kernel guest tools qemu
 	@tests/run lab
 test-debug: kernel-debug guest tools qemu
 	@tests/run debug
+test-qtest: qemu
+	@tests/run qtest
 
 check-series: kernel
 	@driver/check-series.sh

@@ -50,7 +50,7 @@ fi
 bug_re='BUG:|WARNING:|Oops|Kernel panic|KASAN|UBSAN|possible circular locking|possible recursive locking|inconsistent lock state|suspicious RCU usage|rcu: INFO|self-detected stall|blocked for more than'
 
 rc=0
-qemu=
+qemu=${RIOMMU_QEMU:-}	# a QEMU to use instead of qemu/build.sh's
 for t in "${all[@]}"; do
 	name=$(basename "$t" .sh)
 	extra=()

@@ -7,6 +7,10 @@
 #
 #   qemu/build.sh            build if needed, print .../bin/qemu-system-riscv64
 #
+# The kernel-free qtest of the PRI/ATS paths (tests/qtest/riscv-iommu-pri-test,
+# from the patches) is built too and installed next to the binary;
+# qemu/qtest.sh runs it.
+#
 # Source: Debian's qemu source package, unpacked with dpkg-source inside the
 # sid root.  Sid's qemu-system-riscv binary is 1:11.1.3+ds-1, but the
 # archive answers 404 for that source (and for 1:11.1.2); 1:11.1.1+ds-1 is
@@ -143,12 +147,15 @@ stage_end >&2
 
 stage_begin "qemu: build (nice -n 19, -j$QEMU_JOBS)" >&2
 t_build=$(date +%s)
-nice -n 19 ninja -C "$work/src/build" -j"$QEMU_JOBS" qemu-system-riscv64 > "$work/build.log" 2>&1 ||
+nice -n 19 ninja -C "$work/src/build" -j"$QEMU_JOBS" qemu-system-riscv64 \
+	tests/qtest/riscv-iommu-pri-test > "$work/build.log" 2>&1 ||
 	{ tail -n 40 "$work/build.log" >&2; exit 1; }
 build_s=$(( $(date +%s) - t_build ))
 stage_end >&2
 
 install -D -m 0755 "$work/src/build/qemu-system-riscv64" "$bin"
+install -D -m 0755 "$work/src/build/tests/qtest/riscv-iommu-pri-test" \
+	"$out/bin/riscv-iommu-pri-test"
 "$bin" -device help 2>/dev/null | grep -q '"riommu-pri-testdev"' ||
 	{ echo "qemu/build.sh: built QEMU lacks riommu-pri-testdev" >&2; exit 1; }
 {

@@ -3,7 +3,7 @@
 # the code riommu-test's handler chose: Success inside its window, Invalid
 # Request or Response Failure (fail_code) outside; multi-request groups get
 # one response, not one per request; PRG indexes are reused past 512.
-# lab-plan: 51
+# lab-plan: 55
 cd /src || exit 1
 . tests/lab/hw-common.inc
 hw_setup
@@ -51,6 +51,15 @@ burst "failure x20" resp_failure addr=$BAD count=20 group=1 perm=r
 check_eq "failure x20: PRGR code Response Failure traced" 20 \
 	"$(trace_dev page_response | grep -c 'code=0xf')"
 echo 1 > "$RT/fail_code"
+
+# PCIe: after Response Failure the function sets RF and sends nothing more
+# until software resets PRI
+check_eq "failure x20: PRI status RF set" 1 "$(pt_status rf)"
+pt run addr=$GOOD count=1 group=1 perm=r timeout=5
+check_eq "after Response Failure: the next burst stops (exit 3)" 3 "$?"
+check_eq "after Response Failure: no request sent" 0 "$(pt_get req_sent)"
+$PT -d "$BDF" pri-reset
+check_eq "after PRI reset: RF clear" 0 "$(pt_status rf)"
 
 # A group straddling the window end fails as a whole: one Invalid response
 end=$(( GOOD + GOOD_SIZE - 4096 * 2 ))

@@ -10,11 +10,16 @@
  *   pri-testdev find                       BDFs of all test devices
  *   pri-testdev [-d BDF] status            registers
  *   pri-testdev [-d BDF] reset             clear counters and outstanding groups
+ *   pri-testdev [-d BDF] stop              stop sending (outstanding groups stay)
  *   pri-testdev [-d BDF] master            set Bus Master Enable (config space)
  *   pri-testdev [-d BDF] pri-enable [alloc=N]   enable PRI in the capability
  *                                          (what a kernel driver would do)
  *   pri-testdev [-d BDF] pri-disable
  *   pri-testdev [-d BDF] pasid-enable | pasid-disable   PASID control
+ *   pri-testdev [-d BDF] pri-reset          PRI Reset (Enable clear), then
+ *                                          Enable again if it was set: what a
+ *                                          driver does after Response Failure
+ *   pri-testdev [-d BDF] stop-marker pasid=N [prgi=N]   send one Stop Marker
  *   pri-testdev [-d BDF] run KEY=VAL...    start a burst, wait, print registers
  *       addr=ADDR (page aligned; required)   pasid=N (sets PV)
  *       perm=r|w|rw|rx|rwx...  (default r)   priv
@@ -22,6 +27,14 @@
  *       rate=N groups/s (0: unpaced)         prgi=N first PRG index (0)
  *       dma=VALUE write VALUE+group# to the group's first page after Success
  *       ignore-alloc  exceed the PRI allocation granted by software
+ *       ats           ATS mode: translate each page, page requests for the
+ *                     pages not granted, retry after Success, then DMA to
+ *                     the translated address (writes DMA value + page
+ *                     number with perm w, reads and sums with perm r)
+ *       interleave    requests of two groups alternate (PRI mode)
+ *       mixed         requests of a group rotate R, W, RW (X with perm x)
+ *       pasids=N      rotate through N PASIDs (pasid, pasid + stride, ...)
+ *       pasid-stride=N (1)                   prgi-stride=N (1)
  *       keep          do not reset counters before the burst
  *       nowait        start and return at once
  *       timeout=SEC   how long to wait for every response (10)
@@ -29,7 +42,8 @@
  *   pri-testdev [-d BDF] dma addr=ADDR value=V [pasid=N]   one DMA write now
  *
  * Exit status: 0 done, 1 timeout (groups still outstanding), 2 usage or
- * device error.
+ * device error (a burst the device refused: see the err_* lines), 3 the
+ * device stopped after a Response Failure (PRI status RF; pri-reset).
  */
 #include <dirent.h>
 #include <errno.h>
@@ -83,12 +97,33 @@
 #define R_LAST_RESP_NS	0x0a0
 #define R_DMA_STATUS	0x0a8
 #define R_ATS_INVAL	0x0ac
+#define R_MODE		0x0b0
+#define R_PASID_COUNT	0x0b4
+#define R_PASID_STRIDE	0x0b8
+#define R_PRGI_STRIDE	0x0bc
+#define R_NOT_QUEUED	0x0c0
+#define R_RESP_NO_PASID	0x0c4
+#define R_RESP_WRONG_PASID 0x0c8
+#define R_ATS_REQS	0x0cc
+#define R_ATS_DENIED	0x0d0
+#define R_ATS_ERRORS	0x0d4
+#define R_STOP_MARKERS	0x0d8
+#define R_REFUSED	0x0dc
+#define R_DMA_SUM	0x0e0
+#define R_ATS_RETRIES	0x0e8
 
 #define ST_RUNNING	(1u << 0)
+#define ST_ERR_PASID	(1u << 11)
+#define ST_ERR_PERM	(1u << 12)
+#define ST_ERR_RF	(1u << 13)
 #define CTRL_START	(1u << 0)
 #define CTRL_STOP	(1u << 1)
 #define CTRL_RESET	(1u << 2)
 #define CTRL_DMA_NOW	(1u << 3)
+#define CTRL_STOP_MARKER (1u << 4)
+#define MODE_ATS	(1u << 0)
+#define MODE_INTERLEAVE	(1u << 1)
+#define MODE_MIXED	(1u << 2)
 #define PASID_PV	(1u << 31)
 #define F_R		(1u << 0)
 #define F_W		(1u << 1)
@@ -272,6 +307,32 @@ static int set_pasid(int enable)
 	return ok ? 0 : -1;
 }
 
+/* PRI Reset with Enable clear, then Enable again if it was set. */
+static int reset_pri(void)
+{
+	char path[512];
+	uint16_t ctrl, old;
+	int fd, cap, ok;
+
+	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/config", bdf);
+	fd = open(path, O_RDWR);
+	if (fd < 0)
+		return -1;
+	cap = ext_cap(fd, EXT_CAP_PRI);
+	if (!cap) {
+		fprintf(stderr, "pri-testdev: %s: no PRI capability\n", bdf);
+		close(fd);
+		return -1;
+	}
+	ok = pread(fd, &old, 2, cap + 4) == 2;
+	ctrl = 2;	/* Reset, Enable clear */
+	ok = ok && pwrite(fd, &ctrl, 2, cap + 4) == 2;
+	ctrl = old & 1;
+	ok = ok && pwrite(fd, &ctrl, 2, cap + 4) == 2;
+	close(fd);
+	return ok ? 0 : -1;
+}
+
 /* Enable (alloc > 0) or disable PRI: reset, set the allocation, enable. */
 static int set_pri(int enable, uint32_t alloc)
 {
@@ -315,15 +376,31 @@ static void print_status(void)
 		{ "dma_fail", R_DMA_FAIL, 0 },	{ "last_resp", R_LAST_RESP, 0 },
 		{ "stalls", R_STALLS, 0 },	{ "dma_status", R_DMA_STATUS, 0 },
 		{ "ats_inval", R_ATS_INVAL, 0 },
+		{ "mode", R_MODE, 0 },		{ "pasid_count", R_PASID_COUNT, 0 },
+		{ "pasid_stride", R_PASID_STRIDE, 0 }, { "prgi_stride", R_PRGI_STRIDE, 0 },
+		{ "not_queued", R_NOT_QUEUED, 0 }, { "resp_no_pasid", R_RESP_NO_PASID, 0 },
+		{ "resp_wrong_pasid", R_RESP_WRONG_PASID, 0 },
+		{ "ats_reqs", R_ATS_REQS, 0 },	{ "ats_denied", R_ATS_DENIED, 0 },
+		{ "ats_errors", R_ATS_ERRORS, 0 }, { "ats_retries", R_ATS_RETRIES, 0 },
+		{ "stop_markers", R_STOP_MARKERS, 0 }, { "refused", R_REFUSED, 0 },
+		{ "dma_sum", R_DMA_SUM, 1 },
 		{ "addr", R_ADDR, 1 },		{ "lat_count", R_LAT_COUNT, 1 },
 		{ "lat_sum_ns", R_LAT_SUM, 1 },	{ "lat_min_ns", R_LAT_MIN, 1 },
 		{ "lat_max_ns", R_LAT_MAX, 1 },	{ "first_send_ns", R_FIRST_SEND, 1 },
 		{ "last_resp_ns", R_LAST_RESP_NS, 1 }, { "now_ns", R_NOW, 1 },
 	};
+	static const char *const bits[] = {
+		"running", "pri_enabled", "pasid_enabled", "ats_enabled",
+		"master", "notifier", "rf", "stopped", "err_send", "err_alloc",
+		"err_notifier", "err_pasid", "err_perm", "err_rf",
+	};
+	uint32_t st = rd32(R_STATUS);
 	uint64_t n;
 	size_t i;
 
 	printf("bdf %s\n", bdf);
+	for (i = 0; i < sizeof(bits) / sizeof(bits[0]); i++)
+		printf("%s %u\n", bits[i], st >> i & 1);
 	for (i = 0; i < sizeof(regs) / sizeof(regs[0]); i++) {
 		if (regs[i].w64)
 			printf("%s %llu\n", regs[i].name, (unsigned long long)rd64(regs[i].off));
@@ -375,8 +452,8 @@ static int parse_perm(const char *p, uint32_t *flags)
 
 static int usage(void)
 {
-	fprintf(stderr, "usage: pri-testdev [-d BDF] find|status|reset|master|pri-enable|pri-disable|pasid-enable|pasid-disable|"
-		"run KEY=VAL...|wait|dma KEY=VAL... (see the file header)\n");
+	fprintf(stderr, "usage: pri-testdev [-d BDF] find|status|reset|stop|master|pri-enable|pri-disable|pri-reset|"
+		"pasid-enable|pasid-disable|stop-marker|run KEY=VAL...|wait|dma KEY=VAL... (see the file header)\n");
 	return 2;
 }
 
@@ -384,7 +461,7 @@ int main(int argc, char **argv)
 {
 	uint64_t addr = 0, value = 0;
 	uint32_t flags = F_R, pasid = 0, group = 1, count = 1, rate = 0, prgi = 0;
-	uint32_t alloc = 32;
+	uint32_t alloc = 32, mode = 0, pasids = 1, pasid_stride = 1, prgi_stride = 1;
 	int have_addr = 0, keep = 0, nowait = 0, i;
 	double timeout = 10;
 	const char *cmd;
@@ -436,6 +513,18 @@ int main(int argc, char **argv)
 			value = strtoull(v, NULL, 0);
 		} else if (!strcmp(a, "ignore-alloc")) {
 			flags |= F_IGNORE_ALLOC;
+		} else if (!strcmp(a, "ats")) {
+			mode |= MODE_ATS;
+		} else if (!strcmp(a, "interleave")) {
+			mode |= MODE_INTERLEAVE;
+		} else if (!strcmp(a, "mixed")) {
+			mode |= MODE_MIXED;
+		} else if (!strncmp(a, "pasids=", 7)) {
+			pasids = strtoul(v, NULL, 0);
+		} else if (!strncmp(a, "pasid-stride=", 13)) {
+			pasid_stride = strtoul(v, NULL, 0);
+		} else if (!strncmp(a, "prgi-stride=", 12)) {
+			prgi_stride = strtoul(v, NULL, 0);
 		} else if (!strcmp(a, "keep")) {
 			keep = 1;
 		} else if (!strcmp(a, "nowait")) {
@@ -458,11 +547,17 @@ int main(int argc, char **argv)
 		return set_pasid(1) ? 2 : 0;
 	if (!strcmp(cmd, "pasid-disable"))
 		return set_pasid(0) ? 2 : 0;
+	if (!strcmp(cmd, "pri-reset"))
+		return reset_pri() ? 2 : 0;
 	if (map_bar())
 		return 2;
 
 	if (!strcmp(cmd, "status")) {
 		print_status();
+		return 0;
+	}
+	if (!strcmp(cmd, "stop")) {
+		wr32(R_CTRL, CTRL_STOP);
 		return 0;
 	}
 	if (!strcmp(cmd, "reset")) {
@@ -474,6 +569,16 @@ int main(int argc, char **argv)
 
 		print_status();
 		return rc;
+	}
+	if (!strcmp(cmd, "stop-marker")) {
+		uint32_t before = rd32(R_STOP_MARKERS);
+
+		wr32(R_PASID, pasid);
+		wr32(R_PASID_COUNT, 1);
+		wr32(R_PRGI_BASE, prgi);
+		wr32(R_CTRL, CTRL_STOP_MARKER);
+		printf("stop_markers %u\n", rd32(R_STOP_MARKERS));
+		return rd32(R_STOP_MARKERS) == before + 1 ? 0 : 2;
 	}
 	if (!strcmp(cmd, "dma")) {
 		if (!have_addr)
@@ -499,11 +604,19 @@ int main(int argc, char **argv)
 		wr32(R_COUNT, count);
 		wr32(R_RATE, rate);
 		wr32(R_PRGI_BASE, prgi);
+		wr32(R_PRGI_STRIDE, prgi_stride);
+		wr32(R_MODE, mode);
+		wr32(R_PASID_COUNT, pasids);
+		wr32(R_PASID_STRIDE, pasid_stride);
 		wr64(R_DMA_VALUE, value);
 		wr32(R_CTRL, CTRL_START);
 		if (!nowait)
 			rc = wait_done(timeout);
 		print_status();
+		if (rd32(R_STATUS) & (ST_ERR_PASID | ST_ERR_PERM))
+			return 2;
+		if (rd32(R_STATUS) & ST_ERR_RF)
+			return 3;
 		return rc;
 	}
 	return usage();
