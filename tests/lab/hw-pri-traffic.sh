@@ -7,17 +7,29 @@
 # counts a response that carries a PASID as wrong).  Then a burst far beyond
 # any queue while the IOMMU answers everything itself: the guest's console
 # keeps answering within a second and every group still gets one response.
-# lab-plan: 34
+# lab-plan: 35
 # lab-timeout: 400
 # lab-qemu-args: -device riommu-pri-testdev -device riommu-pri-testdev,prg-resp-pasid=off
 cd /src || exit 1
 . tests/lab/hw-common.inc
 hw_setup
 
-BDF2=$($PT find | sed -n 2p)
-[ -n "$BDF2" ] && [ "$BDF2" != "$BDF" ] ||
-	{ fail "setup: a second riommu-pri-testdev"; exit 1; }
+# $BDF: the function that requires the PASID in responses; $BDF2: the other
+BDF2=$($PT find | grep -v "^$BDF\$" | head -n 1)
+[ -n "$BDF2" ] || { fail "setup: a second riommu-pri-testdev"; exit 1; }
+if [ "$(pt_status resp_pasid_required)" != 1 ]; then
+	other=$BDF
+	BDF=$BDF2
+	BDF2=$other
+	bind_rt "$BDF" || { fail "setup: riommu-test binds to $BDF"; exit 1; }
+	RT=/sys/kernel/debug/riommu-test/$BDF
+	DEVID=$(printf '0x%x' "$(cat "$RT/rid")")
+	rt_setup $GOOD_SIZE
+	$PT -d "$BDF" reset
+fi
 DEVID2=$(bdf_devid "$BDF2")
+check_eq "setup: $BDF requires the PASID in responses, $BDF2 does not" "1 0" \
+	"$(pt_status resp_pasid_required) $($PT -d "$BDF2" status | awk '$1 == "resp_pasid_required" { print $2 }')"
 
 # prgis BASE STRIDE N: the PRG indexes of a burst, one per line, sorted
 prgis() { awk -v b="$1" -v s="$2" -v n="$3" 'BEGIN { for (i = 0; i < n; i++) print (b + i * s) % 512 }' | sort -n; }
@@ -118,7 +130,7 @@ echo "$BDF2" > "$dev2/driver/unbind"
 echo > "$dev2/driver_override"
 $PT -d "$BDF2" master
 $PT -d "$BDF2" pri-enable alloc=32
-$PT -d "$BDF2" run addr=0x10000000 count=4000000 group=1 perm=r ignore-alloc nowait > $PT_OUT 2>&1
+$PT -d "$BDF2" run addr=0x10000000 count=400000000 group=1 perm=r ignore-alloc nowait > $PT_OUT 2>&1
 up() { cut -d' ' -f1 /proc/uptime; }
 worst=0
 i=0

@@ -361,6 +361,23 @@ static int set_pri(int enable, uint32_t alloc)
 	return ok ? 0 : -1;
 }
 
+/* PRI status "PRG Response PASID Required" (bit 15), -1 if unreadable */
+static int resp_pasid_required(void)
+{
+	char path[512];
+	uint16_t st;
+	int fd, cap, ok;
+
+	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/config", bdf);
+	fd = open(path, O_RDONLY);
+	if (fd < 0)
+		return -1;
+	cap = ext_cap(fd, EXT_CAP_PRI);
+	ok = cap && pread(fd, &st, 2, cap + 6) == 2;
+	close(fd);
+	return ok ? st >> 15 & 1 : -1;
+}
+
 static void print_status(void)
 {
 	static const struct { const char *name; unsigned int off; int w64; } regs[] = {
@@ -399,6 +416,7 @@ static void print_status(void)
 	size_t i;
 
 	printf("bdf %s\n", bdf);
+	printf("resp_pasid_required %d\n", resp_pasid_required());
 	for (i = 0; i < sizeof(bits) / sizeof(bits[0]); i++)
 		printf("%s %u\n", bits[i], st >> i & 1);
 	for (i = 0; i < sizeof(regs) / sizeof(regs[0]); i++) {
