@@ -12,7 +12,7 @@ hw_setup
 o0=$(pq_stat overflows)
 r0=$(pq_stat responses)
 trace_on riscv_iommu/pq_error riscv_iommu/page_response riscv_iommu/pq_consume
-pt run addr=$GOOD count=512 group=16 perm=rw ignore-alloc timeout=60
+pt run addr=$GOOD count=512 group=16 perm=rw ignore-alloc batch=8192 timeout=60
 rc=$?
 check_eq "flood: burst completed" 0 "$rc"
 check_eq "flood: requests sent" 8192 "$(pt_get req_sent)"

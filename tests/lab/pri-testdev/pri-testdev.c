@@ -35,6 +35,8 @@
  *       mixed         requests of a group rotate R, W, RW (X with perm x)
  *       pasids=N      rotate through N PASIDs (pasid, pasid + stride, ...)
  *       pasid-stride=N (1)                   prgi-stride=N (1)
+ *       batch=N       messages per run of the device's work (32; up to
+ *                     16384 to outrun the page-request queue's consumer)
  *       keep          do not reset counters before the burst
  *       nowait        start and return at once
  *       timeout=SEC   how long to wait for every response (10)
@@ -111,6 +113,7 @@
 #define R_REFUSED	0x0dc
 #define R_DMA_SUM	0x0e0
 #define R_ATS_RETRIES	0x0e8
+#define R_BATCH		0x0ec
 
 #define ST_RUNNING	(1u << 0)
 #define ST_ERR_PASID	(1u << 11)
@@ -400,6 +403,7 @@ static void print_status(void)
 		{ "ats_reqs", R_ATS_REQS, 0 },	{ "ats_denied", R_ATS_DENIED, 0 },
 		{ "ats_errors", R_ATS_ERRORS, 0 }, { "ats_retries", R_ATS_RETRIES, 0 },
 		{ "stop_markers", R_STOP_MARKERS, 0 }, { "refused", R_REFUSED, 0 },
+		{ "batch", R_BATCH, 0 },
 		{ "dma_sum", R_DMA_SUM, 1 },
 		{ "addr", R_ADDR, 1 },		{ "lat_count", R_LAT_COUNT, 1 },
 		{ "lat_sum_ns", R_LAT_SUM, 1 },	{ "lat_min_ns", R_LAT_MIN, 1 },
@@ -480,6 +484,7 @@ int main(int argc, char **argv)
 	uint64_t addr = 0, value = 0;
 	uint32_t flags = F_R, pasid = 0, group = 1, count = 1, rate = 0, prgi = 0;
 	uint32_t alloc = 32, mode = 0, pasids = 1, pasid_stride = 1, prgi_stride = 1;
+	uint32_t batch = 0;
 	int have_addr = 0, keep = 0, nowait = 0, i;
 	double timeout = 10;
 	const char *cmd;
@@ -541,6 +546,8 @@ int main(int argc, char **argv)
 			pasids = strtoul(v, NULL, 0);
 		} else if (!strncmp(a, "pasid-stride=", 13)) {
 			pasid_stride = strtoul(v, NULL, 0);
+		} else if (!strncmp(a, "batch=", 6)) {
+			batch = strtoul(v, NULL, 0);
 		} else if (!strncmp(a, "prgi-stride=", 12)) {
 			prgi_stride = strtoul(v, NULL, 0);
 		} else if (!strcmp(a, "keep")) {
@@ -626,6 +633,7 @@ int main(int argc, char **argv)
 		wr32(R_MODE, mode);
 		wr32(R_PASID_COUNT, pasids);
 		wr32(R_PASID_STRIDE, pasid_stride);
+		wr32(R_BATCH, batch);
 		wr64(R_DMA_VALUE, value);
 		wr32(R_CTRL, CTRL_START);
 		if (!nowait)
