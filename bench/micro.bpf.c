@@ -11,11 +11,11 @@ struct {
 } arr SEC(".maps");
 
 struct {
-	__uint(type, BPF_MAP_TYPE_PERCPU_HASH);
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
 	__uint(max_entries, 1024);
-	__type(key, __u64[2]);
+	__type(key, __u32);
 	__type(value, __u64);
-} pch SEC(".maps");
+} pca SEC(".maps");
 
 SEC("raw_tp") int m_nop(void *ctx) { return 0; }
 
@@ -54,10 +54,11 @@ SEC("raw_tp") int m_cas(void *ctx)
 	return 0;
 }
 
-SEC("raw_tp") int m_pcpu_hash(void *ctx)
+/* the tools' per-CPU counters (rows, histogram summaries) */
+SEC("raw_tp") int m_pcpu_array(void *ctx)
 {
-	__u64 k[2] = { 8, 0xffffffff };
-	__u64 *v = bpf_map_lookup_elem(&pch, &k);
+	__u32 k = 7;
+	__u64 *v = bpf_map_lookup_elem(&pca, &k);
 
 	if (v)
 		*v += 1;

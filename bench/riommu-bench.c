@@ -3,11 +3,13 @@
  * BPF cost of one page-request lifecycle (pq_consume, pq_report,
  * page_response) with riommu-top's and riommu-trace's programs loaded, as
  * the kernel's own BPF run-time statistics count it (BPF_ENABLE_STATS), with
- * the programs driven by BPF_PROG_TEST_RUN on the host.  Prints figures;
- * the target is <= 200 ns per lifecycle for both tools together.  The
- * figure is split into the clock reads (counted with fentry where the kernel
- * allows it, each costed alone) and the rest, which is shown a second time
- * with the groups on 8 PRG indexes, where the tables stay in the CPU caches.
+ * the programs driven by BPF_PROG_TEST_RUN on the host.  Prints figures,
+ * for both tools together and for each tool's group (pq_consume for the
+ * request(s), page_response); the target is <= 60 ns per tool per group
+ * beyond the two clock reads the latency needs.  The figures are split into
+ * the clock reads (counted with fentry where the kernel allows it, each
+ * costed alone) and the rest, which is shown a second time with the groups
+ * on 8 PRG indexes, where the tables stay in the CPU caches.
  *
  *   riommu-bench [-n LIFECYCLES] [-r REQUESTS_PER_GROUP] [-g GROUPS_IN_FLIGHT]
  *                [-p PRG_INDEXES]
@@ -26,11 +28,17 @@
 #include "riommu_trace.skel.h"
 #include "micro.skel.h"
 
+/* tool: 0 riommu-top, 1 riommu-trace; group: counted in the tool's group figure */
 struct prog {
 	const char *label;
 	struct bpf_program *p;
+	int tool;
+	bool group;
 	__u64 ns0, cnt0;
 };
+
+#define TOOLS 2
+static const char *const tool_names[TOOLS] = { "riommu-top", "riommu-trace" };
 
 static struct prog progs[5];
 static long reqs = 1, inflight = 64, prgis = 512;
@@ -114,15 +122,24 @@ static void start(void)
 		stats(&progs[i], &progs[i].ns0, &progs[i].cnt0);
 }
 
-static double spent(void)
+/*
+ * BPF ns since start(), net of the statistics floor: of all five programs,
+ * and per tool of the programs of its group figure (tool[]).
+ */
+static double spent(double floor, double *tool)
 {
 	__u64 ns, cnt;
-	double t = 0;
+	double t = 0, v;
 	int i;
 
+	for (i = 0; i < TOOLS; i++)
+		tool[i] = 0;
 	for (i = 0; i < 5; i++) {
 		stats(&progs[i], &ns, &cnt);
-		t += (double)(ns - progs[i].ns0);
+		v = (double)(ns - progs[i].ns0) - floor * (double)(cnt - progs[i].cnt0);
+		t += v;
+		if (progs[i].group)
+			tool[progs[i].tool] += v;
 	}
 	return t;
 }
@@ -162,9 +179,12 @@ static double per_run(struct bpf_program *p, long n)
 	return cnt > cnt0 ? (double)(ns - ns0) / (cnt - cnt0) : 0;
 }
 
-/* Medians over the slices: BPF ns per lifecycle net of the floor, a clock read, the floor. */
+/*
+ * Medians over the slices: BPF ns per lifecycle net of the floor (both
+ * tools, and each tool's group), a clock read, the floor.
+ */
 struct figures {
-	double net, clk, floor;
+	double net, tool[TOOLS], clk, floor;
 };
 
 /*
@@ -174,22 +194,24 @@ struct figures {
  */
 static void timed(long from, long to, struct figures *f)
 {
-	double vn[CHUNKS], vc[CHUNKS], vf[CHUNKS];
-	long len = (to - from) / CHUNKS, runs = 3 * reqs + 2;
-	int c;
+	double vn[CHUNKS], vc[CHUNKS], vf[CHUNKS], vt[TOOLS][CHUNKS], tool[TOOLS];
+	long len = (to - from) / CHUNKS;
+	int c, i;
 
 	for (c = 0; c < CHUNKS; c++) {
 		long a = from + c * len, b = c == CHUNKS - 1 ? to : a + len;
-		double t;
 
 		start();
 		lifecycles(a, b);
-		t = spent() / (b - a);
 		vf[c] = per_run(micro->progs.m_nop, 5000);
 		vc[c] = per_run(micro->progs.m_ktime, 5000) - vf[c];
-		vn[c] = t - runs * vf[c];
+		vn[c] = spent(vf[c], tool) / (b - a);
+		for (i = 0; i < TOOLS; i++)
+			vt[i][c] = tool[i] / (b - a);
 	}
 	f->net = median(vn);
+	for (i = 0; i < TOOLS; i++)
+		f->tool[i] = median(vt[i]);
 	f->clk = median(vc);
 	f->floor = median(vf);
 }
@@ -212,7 +234,7 @@ int main(int argc, char **argv)
 	const long warm = 1000, counted = 1000;
 	struct riommu_top_bpf *top = NULL;
 	struct riommu_trace_bpf *tr = NULL;
-	struct figures all, hot = { -1, 0, 0 };
+	struct figures all, hot = { .net = -1 };
 	__u64 base_ns[5], base_cnt[5], pass_ns[5], pass_cnt[5], t0, t1;
 	long n = 200000, runs, end;
 	double reads = -1;
@@ -273,11 +295,11 @@ int main(int argc, char **argv)
 		fprintf(stderr, "riommu-bench: cannot load the BPF programs (root needed)\n");
 		goto out;
 	}
-	progs[0] = (struct prog){ "top   pq_consume", top->progs.top_pq_consume };
-	progs[1] = (struct prog){ "top   pq_report", top->progs.top_pq_report };
-	progs[2] = (struct prog){ "top   page_response", top->progs.top_page_response };
-	progs[3] = (struct prog){ "trace pq_consume", tr->progs.trace_pq_consume };
-	progs[4] = (struct prog){ "trace page_response", tr->progs.trace_page_response };
+	progs[0] = (struct prog){ "top   pq_consume", top->progs.top_pq_consume, 0, true };
+	progs[1] = (struct prog){ "top   pq_report", top->progs.top_pq_report, 0, false };
+	progs[2] = (struct prog){ "top   page_response", top->progs.top_page_response, 0, true };
+	progs[3] = (struct prog){ "trace pq_consume", tr->progs.trace_pq_consume, 1, true };
+	progs[4] = (struct prog){ "trace page_response", tr->progs.trace_page_response, 1, true };
 
 	/* warm up, then count the clock reads of some lifecycles (fentry on the helper) */
 	lifecycles(0, inflight + warm);
@@ -338,19 +360,17 @@ int main(int argc, char **argv)
 	}
 	{
 		/* building blocks, each alone; nop = what the statistics add */
-		__u64 key[2] = { 8, 0xffffffff }, zero = 0;
 		struct prog mp[] = {
 			{ "nop (stats floor)", micro->progs.m_nop },
 			{ "bpf_ktime_get_ns", micro->progs.m_ktime },
 			{ "array lookup+inc", micro->progs.m_array },
 			{ "array lookup+atomic add", micro->progs.m_atomic },
 			{ "array lookup+cmpxchg", micro->progs.m_cas },
-			{ "percpu hash lookup+inc", micro->progs.m_pcpu_hash },
+			{ "percpu array lookup+inc", micro->progs.m_pcpu_array },
 		};
 		double v[CHUNKS], floor = 0;
 		int r;
 
-		bpf_map_update_elem(bpf_map__fd(micro->maps.pch), key, &zero, BPF_ANY);
 		printf("building blocks (ns/run, stats floor subtracted; median of %d):\n", CHUNKS);
 		for (i = 0; i < (int)ARRAY_SIZE(mp); i++) {
 			for (r = 0; r < CHUNKS; r++)
@@ -376,9 +396,21 @@ int main(int argc, char **argv)
 	if (hot.net >= 0)
 		printf("  %-40s %7.1f ns  (total %.1f ns with the groups on 8 PRG indexes)\n",
 		       "the rest, tables in cache", hot.net - reads * hot.clk, hot.net);
-	printf("target <= 200 ns per lifecycle: %s (total %.0f ns, without the clock reads "
-	       "%.0f ns)\n", all.net <= 200 ? "met" : "NOT met", all.net,
-	       all.net - reads * all.clk);
+	/* by design each tool reads the clock once when a group opens, once at its response */
+	printf("per tool and group (pq_consume x%ld + page_response; riommu-top's pq_report "
+	       "above), clock reads %.2f x %.1f ns each:\n", reqs, reads / TOOLS, all.clk);
+	printf("  %-14s %9s %9s %9s %12s  %s\n", "tool", "total", "clocks", "the rest",
+	       "rest in cache", "target: the rest <= 60 ns");
+	for (i = 0; i < TOOLS; i++) {
+		double clk = reads / TOOLS * all.clk, rest = all.tool[i] - clk;
+		char in_cache[16] = "-";
+
+		if (hot.net >= 0)
+			snprintf(in_cache, sizeof(in_cache), "%.1f",
+				 hot.tool[i] - reads / TOOLS * hot.clk);
+		printf("  %-14s %9.1f %9.1f %9.1f %12s  %s\n", tool_names[i], all.tool[i], clk,
+		       rest, in_cache, rest <= 60 ? "met" : "NOT met");
+	}
 	printf("(wall clock incl. %ld syscalls per lifecycle: %.0f ns)\n", runs,
 	       (double)(t1 - t0) / n);
 	{

@@ -56,12 +56,18 @@ __u32 epoch;
 /* Buckets per PRG index of the group table, a power of two (set with its size). */
 const volatile __u32 grp_buckets = 64;
 
+/*
+ * The in-flight group table: one value per PRG index holding its
+ * grp_buckets slots (slot prgi * grp_buckets + bucket, include/riommu.h), so
+ * that all the probes of a request cost one map lookup.  User space sets the
+ * value size with grp_buckets (riommu_grp_size()), hence no BTF type.
+ */
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
 	__uint(map_flags, BPF_F_MMAPABLE);	/* user space reads it in place */
-	__uint(max_entries, 64 * RIOMMU_PRGI_N);
-	__type(key, __u32);
-	__type(value, struct riommu_grp);
+	__uint(max_entries, RIOMMU_PRGI_N);
+	__uint(key_size, sizeof(__u32));
+	__uint(value_size, 64 * sizeof(struct riommu_grp));
 } groups SEC(".maps");
 
 /* Counters with no row: kept out of the per-row hash on the hot path. */
@@ -98,6 +104,22 @@ struct {
 	__type(key, __u32);
 	__type(value, __u64);
 } pq_error_ts SEC(".maps");
+
+/*
+ * Load a word of a map value and drop it, ahead of the accesses whose
+ * address waits for other loads (a statistics slot from its tag, a probe
+ * from grp_buckets): the TLB miss on the value's page then overlaps the
+ * program's other first accesses instead of following them.  On the
+ * benchmark's host every test run starts with a cold TLB; a warm one makes
+ * this a few instructions.
+ */
+static __always_inline void map_touch(void *map, __u32 key)
+{
+	__u64 *v = bpf_map_lookup_elem(map, &key);
+
+	if (v)
+		(void)*(volatile __u64 *)v;
+}
 
 static __always_inline __u64 last_pq_error(__u32 iommu)
 {
@@ -149,17 +171,42 @@ static __always_inline bool is_stop_marker(__u32 flags)
 	return (flags & RIOMMU_F_L) && !(flags & RIOMMU_F_PERM);
 }
 
-static __always_inline __u32 grp_idx(__u32 h, __u32 i, __u32 prgi)
+/*
+ * A request's probes: RIOMMU_GRP_PROBES adjacent slots of its PRG index's
+ * grp_buckets from its bucket on, wrapping at the end.  When they do not
+ * wrap (most buckets) they are first[0..], constant offsets from one
+ * pointer: no index arithmetic per probe.
+ */
+struct grp_win {
+	struct riommu_grp *row;		/* the PRG index's slots */
+	struct riommu_grp *first;	/* probe 0 when the probes do not wrap, else NULL */
+	/*
+	 * Bucket hash, grp_buckets - 1: 64 bits, so that the verifier, which
+	 * bounds the probes with the known grp_buckets, keeps m exact across a
+	 * stack spill on kernels before 5.16 too.
+	 */
+	__u64 h, m;
+};
+
+static __always_inline bool grp_win(struct grp_win *w, __u64 tag, __u32 prgi)
 {
-	/* PRG-index-major: the probes of a key are adjacent slots */
-	return (prgi & (RIOMMU_PRGI_N - 1)) * grp_buckets + ((h + i) & (grp_buckets - 1));
+	__u32 idx = prgi & (RIOMMU_PRGI_N - 1);
+	__u64 b;
+
+	w->row = bpf_map_lookup_elem(&groups, &idx);
+	if (w->row)	/* the probes' page, before grp_buckets is known (map_touch()) */
+		(void)*(volatile __u64 *)w->row;
+	w->h = riommu_grp_hash(tag);
+	w->m = grp_buckets - 1;
+	b = w->h & w->m;
+	w->first = w->row && w->m >= RIOMMU_GRP_PROBES - 1 &&
+		   b <= w->m - (RIOMMU_GRP_PROBES - 1) ? &w->row[b] : NULL;
+	return w->row;
 }
 
-static __always_inline struct riommu_grp *grp_slot(__u32 h, __u32 i, __u32 prgi)
+static __always_inline struct riommu_grp *grp_probe(const struct grp_win *w, __u32 i)
 {
-	__u32 idx = grp_idx(h, i, prgi);
-
-	return bpf_map_lookup_elem(&groups, &idx);
+	return w->first ? &w->first[i] : &w->row[(w->h + i) & w->m];
 }
 
 /* Free a slot its caller owns (tag | RIOMMU_GRP_BUSY set by that caller). */
@@ -173,13 +220,13 @@ static __always_inline void grp_free(struct riommu_grp *g, __u64 busy)
 }
 
 /*
- * After claiming slot mine for tag: another CPU may have started the same
+ * After claiming probe mine for tag: another CPU may have started the same
  * group in another probe slot at the same time (a slot between freed while
  * the two looked).  The lower slot keeps the group, the higher one's
  * requests move into it; whoever sets RIOMMU_GRP_BUSY on the higher slot
  * moves it, so it moves once.  Returns false when ours moved.
  */
-static __always_inline bool grp_dedup(__u64 tag, __u32 h, __u32 prgi, __u32 mine,
+static __always_inline bool grp_dedup(const struct grp_win *w, __u64 tag, __u32 mine,
 				      struct riommu_grp *g_mine)
 {
 	__u64 busy = tag | RIOMMU_GRP_BUSY;
@@ -187,11 +234,9 @@ static __always_inline bool grp_dedup(__u64 tag, __u32 h, __u32 prgi, __u32 mine
 	__u32 i;
 
 	for (i = 0; i < RIOMMU_GRP_PROBES; i++) {
+		g = grp_probe(w, i);
 		/* with fewer buckets than probes, probes wrap onto our slot */
-		if (grp_idx(h, i, prgi) == grp_idx(h, mine, prgi))
-			continue;
-		g = grp_slot(h, i, prgi);
-		if (!g || g->tag != tag)
+		if (g->tag != tag || g == g_mine)
 			continue;
 		from = i < mine ? g_mine : g;
 		to = i < mine ? g : g_mine;
@@ -223,56 +268,57 @@ static __always_inline bool grp_dedup(__u64 tag, __u32 h, __u32 prgi, __u32 mine
 static __always_inline int grp_request(__u64 tag, __u32 prgi, __u32 flags,
 				       __u64 addr, __u64 *now)
 {
-	__u32 h = riommu_grp_hash(tag), i, free = RIOMMU_GRP_PROBES, stale;
-	__u64 busy = tag | RIOMMU_GRP_BUSY;
+	__u64 busy = tag | RIOMMU_GRP_BUSY, t, old, err;
 	struct riommu_grp *g;
-	__u64 t;
+	struct grp_win w;
+	__u32 i, stale;
 
+	/* read up front, not when joining: its TLB miss overlaps the table's (map_touch()) */
+	err = last_pq_error(tag >> 56);
+	if (!grp_win(&w, tag, prgi))
+		return -1;
 	/*
-	 * One pass: join the group if it is here, else remember the first
-	 * free slot.  All probes are looked at: a slot before the group's may
-	 * have been freed since the group claimed its own.
+	 * The group's slot, if it is here.  All probes are looked at: a slot
+	 * before the group's may have been freed since the group claimed its
+	 * own.  A key has one slot (grp_dedup()).
 	 */
 	for (i = 0; i < RIOMMU_GRP_PROBES; i++) {
-		g = grp_slot(h, i, prgi);
-		if (!g)
-			continue;
-		t = g->tag;
-		if (t == tag) {
-			if (!(g->flags & RIOMMU_F_L)) {
-				t = g->ts;
-				if (!t || t >= last_pq_error(tag >> 56)) {
-					if (flags & RIOMMU_F_L)
-						__sync_fetch_and_or(&g->flags, RIOMMU_F_L);
-					__sync_fetch_and_add(&g->nreq, 1);
-					return 0;
-				}
-				/* partial at a PQ error: the driver dropped it */
-				stale = RIOMMU_DROP_GRP_DISCARDED;
-			} else {
-				stale = RIOMMU_DROP_GRP_UNANSWERED;
+		g = grp_probe(&w, i);
+		if (g->tag == tag)
+			break;
+		g = NULL;
+	}
+	if (g) {
+		if (!(g->flags & RIOMMU_F_L)) {
+			t = g->ts;
+			if (!t || t >= err) {
+				if (flags & RIOMMU_F_L)
+					__sync_fetch_and_or(&g->flags, RIOMMU_F_L);
+				__sync_fetch_and_add(&g->nreq, 1);
+				return 0;
 			}
-			if (__sync_val_compare_and_swap(&g->tag, tag, busy) != tag)
-				continue;	/* closed meanwhile */
+			/* partial at a PQ error: the driver dropped it */
+			stale = RIOMMU_DROP_GRP_DISCARDED;
+		} else {
+			stale = RIOMMU_DROP_GRP_UNANSWERED;
+		}
+		/* losing: closed meanwhile */
+		if (__sync_val_compare_and_swap(&g->tag, tag, busy) == tag) {
 			count_drop(stale);
 			grp_free(g, busy);
-			t = 0;
 		}
-		if (!t && free == RIOMMU_GRP_PROBES)
-			free = i;
 	}
-	for (i = free; i < RIOMMU_GRP_PROBES; i++) {
-		__u64 old;
-
-		g = grp_slot(h, i, prgi);
-		if (!g || g->tag)
+	/* the first free probe */
+	for (i = 0; i < RIOMMU_GRP_PROBES; i++) {
+		g = grp_probe(&w, i);
+		if (g->tag)
 			continue;
 		old = __sync_val_compare_and_swap(&g->tag, 0, tag);
 		if (old == 0) {
 			g->addr = addr;
 			g->flags = flags;
 			__sync_fetch_and_add(&g->nreq, 1);
-			if (!grp_dedup(tag, h, prgi, i, g))
+			if (!grp_dedup(&w, tag, i, g))
 				return 0;
 			if (!*now)
 				*now = bpf_ktime_get_ns();
@@ -294,48 +340,48 @@ static __always_inline int grp_request(__u64 tag, __u32 prgi, __u32 flags,
  * PASID's group; one without closes the oldest group of the function with
  * the PRG index, whatever its PASID (a function that does not require the
  * PASID in responses keeps its PRG indexes unique across PASIDs).  Returns
- * the latency in ns, the number of requests and the group's tag, or 0 when
- * no request was seen.
+ * true when a group closed, with its start time (0: its first request was
+ * still being accounted), number of requests and tag.
  */
-static __always_inline __u64 grp_response(__u64 tag, __u32 prgi, __u64 now, __u32 *nreq,
-					  __u64 *gtag)
+static __always_inline bool grp_response(__u64 tag, __u32 prgi, __u64 *start, __u32 *nreq,
+					 __u64 *gtag)
 {
 	__u64 mask = (tag >> 31) & 1 ? ~0ULL : ~RIOMMU_GRP_PASID_BITS;
-	__u32 h = riommu_grp_hash(tag), i, best = RIOMMU_GRP_PROBES;
+	struct riommu_grp *g, *best = NULL;
 	__u64 t, ts, best_ts = ~0ULL;
-	struct riommu_grp *g;
+	struct grp_win w;
+	__u32 i;
 
+	if (!grp_win(&w, tag, prgi))
+		return false;
 	for (i = 0; i < RIOMMU_GRP_PROBES; i++) {
-		g = grp_slot(h, i, prgi);
-		if (!g)
-			continue;
+		g = grp_probe(&w, i);
 		t = g->tag;
-		if (!t || (t & RIOMMU_GRP_BUSY) || (t & mask) != tag)
+		if (t == tag) {	/* the exact key: only one group has it */
+			if (!best || g->ts < best_ts)
+				best = g;
+			break;
+		}
+		if (mask == ~0ULL || !t || (t & RIOMMU_GRP_BUSY) || (t & mask) != tag)
 			continue;
 		ts = g->ts;
-		if (ts < best_ts || best == RIOMMU_GRP_PROBES) {
-			best = i;
+		if (ts < best_ts || !best) {
+			best = g;
 			best_ts = ts;
 		}
-		if (t == tag)	/* the exact key: only one group has it */
-			break;
 	}
-	if (best < RIOMMU_GRP_PROBES) {
-		g = grp_slot(h, best, prgi);
-		t = g ? g->tag : 0;
-		/* taking it; losing means a duplicate response took it */
-		if (g && t && !(t & RIOMMU_GRP_BUSY) && (t & mask) == tag &&
-		    __sync_val_compare_and_swap(&g->tag, t, t | RIOMMU_GRP_BUSY) == t) {
-			ts = g->ts;
-			*nreq = g->nreq;
-			*gtag = t;
-			grp_free(g, t | RIOMMU_GRP_BUSY);
-			if (!ts)
-				ts = now;
-			return now > ts ? now - ts : 1;
-		}
-	}
-	return 0;
+	if (!best)
+		return false;
+	t = best->tag;
+	/* taking it; losing means a duplicate response took it */
+	if (!t || (t & RIOMMU_GRP_BUSY) || (t & mask) != tag ||
+	    __sync_val_compare_and_swap(&best->tag, t, t | RIOMMU_GRP_BUSY) != t)
+		return false;
+	*start = best->ts;
+	*nreq = best->nreq;
+	*gtag = t;
+	grp_free(best, t | RIOMMU_GRP_BUSY);
+	return true;
 }
 
 static __always_inline void note_rid_iommu(__u32 rid, __u32 iommu)
@@ -351,12 +397,12 @@ static __always_inline void note_rid_iommu(__u32 rid, __u32 iommu)
 }
 
 /*
- * Shared start of the pq_consume programs: the filters, the RID's IOMMU
- * (note_rid: for failure attribution), then the request joins or opens its
- * group; a stop marker has none.  *now as for grp_request().  Returns
- * CONSUME_FILTERED, CONSUME_STOP, or grp_request()'s result.
+ * Shared part of the pq_consume programs, for a request the filters let
+ * through: the RID's IOMMU (note_rid: for failure attribution), then the
+ * request joins or opens its group; a stop marker has none.  *now as for
+ * grp_request().  Returns CONSUME_STOP, or grp_request()'s result.
  */
-enum { CONSUME_FILTERED = -3, CONSUME_STOP = -2 };
+enum { CONSUME_STOP = -2 };
 
 static __always_inline int consume_request(const __u64 *args, bool note_rid, __u64 *now)
 {
@@ -364,8 +410,6 @@ static __always_inline int consume_request(const __u64 *args, bool note_rid, __u
 	__u32 pasid = args[RA_PASID], flags = args[RA_FLAGS];
 	__u32 prgi = args[RA_PRGI];
 
-	if (filtered(iommu, devid, pasid, flags))
-		return CONSUME_FILTERED;
 	if (note_rid)
 		note_rid_iommu(devid, iommu);
 	if (is_stop_marker(flags))
@@ -377,18 +421,18 @@ static __always_inline int consume_request(const __u64 *args, bool note_rid, __u
 /*
  * Shared start of the page_response programs: the filters, then the group
  * closes at *now (the event's one clock reading, taken here).  Returns false
- * when filtered out; *lat and *nreq as grp_response() (*lat 0: no request).
- * *pasid and *flags: the group's PASID and PV when one closed (a response
- * need not carry the PASID its requests had), else the response's.
+ * when filtered out; *lat: the group's latency in ns, 0 when no request was
+ * seen; *nreq: its requests.  *pasid and *flags: the group's PASID and PV
+ * when one closed (a response need not carry the PASID its requests had),
+ * else the response's.
  */
 static __always_inline bool response_group(const __u64 *args, __u64 *now, __u64 *lat,
 					   __u32 *nreq, __u32 *pasid, __u32 *flags)
 {
 	__u32 iommu = args[RA_IOMMU], devid = args[RA_DEVID];
 	__u32 prgi = args[RA_PRGI];
-	__u64 gtag = 0;
-
-	bool pasid_filter_by_group;
+	__u64 gtag = 0, start = 0;
+	bool pasid_filter_by_group, closed;
 
 	*pasid = args[RA_PASID];
 	*flags = args[RA_FLAGS];
@@ -397,17 +441,25 @@ static __always_inline bool response_group(const __u64 *args, __u64 *now, __u64 
 	if (pasid_filter_by_group ? filtered(iommu, devid, targ_pasid, RIOMMU_F_PV) :
 				    filtered(iommu, devid, *pasid, *flags))
 		return false;
+	closed = grp_response(riommu_grp_tag(iommu, devid, *flags & RIOMMU_F_PV, *pasid, prgi),
+			      prgi, &start, nreq, &gtag);
+	if (!closed && pasid_filter_by_group)
+		return false;	/* no group of the PASID: not ours to count */
+	/*
+	 * After the group's slot, not before: the clock read waits for the
+	 * loads before it, so their TLB misses overlap (map_touch()).
+	 */
 	*now = bpf_ktime_get_ns();
-	*lat = grp_response(riommu_grp_tag(iommu, devid, *flags & RIOMMU_F_PV, *pasid, prgi),
-			    prgi, *now, nreq, &gtag);
-	if (gtag) {
+	*lat = 0;
+	if (closed) {
 		struct riommu_grp_key k;
 
+		if (!start)	/* its first request was being accounted */
+			start = *now;
+		*lat = *now > start ? *now - start : 1;
 		riommu_grp_untag(gtag, &k);
 		*pasid = k.pv ? k.pasid : *pasid;
 		*flags = (*flags & ~RIOMMU_F_PV) | (k.pv ? RIOMMU_F_PV : 0);
-	} else if (pasid_filter_by_group) {
-		return false;	/* no group of the PASID: not ours to count */
 	} else {
 		count_drop(RIOMMU_DROP_NO_REQ);
 	}

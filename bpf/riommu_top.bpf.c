@@ -43,17 +43,24 @@ struct {
 	__type(value, struct riommu_fine);
 } row_fine SEC(".maps");
 
-static __always_inline struct riommu_row *row_get_idx(__u32 iommu, __u32 rid,
-						      __u32 pasid, __u32 flags, int *slot)
+/* Key tag of the row of (iommu, rid[, pasid]). */
+static __always_inline __u64 row_tag(__u32 iommu, __u32 rid, __u32 pasid, __u32 flags)
 {
 	__u32 p;
-	int idx;
 
 	if (!per_pasid || rid == RIOMMU_ANY)
 		p = RIOMMU_ANY;
 	else
 		p = (flags & RIOMMU_F_PV) ? pasid : RIOMMU_NOPASID;
-	idx = key_slot(&row_keys, nrows, riommu_key_tag(iommu, rid, p));
+	return riommu_key_tag(iommu, rid, p);
+}
+
+static __always_inline struct riommu_row *row_get_idx(__u32 iommu, __u32 rid,
+						      __u32 pasid, __u32 flags, int *slot)
+{
+	int idx;
+
+	idx = key_slot(&row_keys, nrows, row_tag(iommu, rid, pasid, flags));
 	if (idx < 0) {
 		count_drop(RIOMMU_DROP_ROW_FULL);
 		return NULL;
@@ -72,14 +79,17 @@ static __always_inline struct riommu_row *row_get(__u32 iommu, __u32 rid,
 
 static __always_inline int top_consume(const __u64 *args)
 {
+	__u32 iommu = args[RA_IOMMU], devid = args[RA_DEVID];
+	__u32 pasid = args[RA_PASID], flags = args[RA_FLAGS];
 	struct riommu_row *r;
 	__u64 now = 0;
 	int ret;
 
-	ret = consume_request(args, true, &now);
-	if (ret == CONSUME_FILTERED)
+	if (filtered(iommu, devid, pasid, flags))
 		return 0;
-	r = row_get(args[RA_IOMMU], args[RA_DEVID], args[RA_PASID], args[RA_FLAGS]);
+	/* the row before the group: its loads overlap the group table's (map_touch()) */
+	r = row_get(iommu, devid, pasid, flags);
+	ret = consume_request(args, true, &now);
 	if (!r)
 		return 0;
 	if (ret == CONSUME_STOP) {
@@ -121,8 +131,18 @@ static __always_inline int top_response(const __u64 *args)
 	__u32 code = args[RA_LAST], nreq = 0, pasid, flags;
 	struct riommu_row *r;
 	__u64 lat, now;
-	int slot = 0;
+	int slot;
 
+	/*
+	 * The row's home slot and the epoch before the group closes (its
+	 * atomics and the clock read order the loads after them): map_touch().
+	 * A response without its PASID may end on another row: a hint only.
+	 */
+	slot = riommu_key_hash(row_tag(args[RA_IOMMU], args[RA_DEVID], args[RA_PASID],
+				       args[RA_FLAGS])) & (nrows - 1);
+	map_touch(&row_keys, slot);
+	map_touch(&rows, slot);
+	(void)*(volatile __u32 *)&epoch;
 	if (!response_group(args, &now, &lat, &nreq, &pasid, &flags))
 		return 0;
 	/* the row of the group's PASID, which the response may not carry */

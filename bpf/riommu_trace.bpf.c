@@ -13,6 +13,7 @@
 #include <linux/bpf.h>
 #include <bpf/bpf_helpers.h>
 #include "riommu_common.bpf.h"
+#include "riommu_log2.h"
 
 const volatile bool events_mode = false;
 const volatile __u32 ev_mask = 0;
@@ -55,15 +56,10 @@ struct {
 	__uint(max_entries, 256 * 1024);
 } events SEC(".maps");
 
-static __always_inline void hist_add(__u32 iommu, __u32 rid, __u32 pasid,
-				     __u32 flags, __u64 ns)
+/* Key tag of the histogram of (iommu, rid, pasid) (-D, -P). */
+static __always_inline __u64 hist_tag(__u32 iommu, __u32 rid, __u32 pasid, __u32 flags)
 {
 	__u32 ki = RIOMMU_ANY, kr = RIOMMU_ANY, kp = RIOMMU_ANY;
-	struct riommu_hist_bins *b;
-	struct riommu_lat *h;
-	int idx;
-	__u64 v;
-	__u32 s;
 
 	if (per_rid || per_pasid) {
 		ki = iommu;
@@ -71,7 +67,19 @@ static __always_inline void hist_add(__u32 iommu, __u32 rid, __u32 pasid,
 	}
 	if (per_pasid)
 		kp = (flags & RIOMMU_F_PV) ? pasid : RIOMMU_NOPASID;
-	idx = key_slot(&hist_keys, nhists, riommu_key_tag(ki, kr, kp));
+	return riommu_key_tag(ki, kr, kp);
+}
+
+static __always_inline void hist_add(__u32 iommu, __u32 rid, __u32 pasid,
+				     __u32 flags, __u64 ns)
+{
+	struct riommu_hist_bins *b;
+	struct riommu_lat *h;
+	int idx;
+	__u64 v;
+	__u32 s;
+
+	idx = key_slot(&hist_keys, nhists, hist_tag(iommu, rid, pasid, flags));
 	h = idx < 0 ? NULL : bpf_map_lookup_elem(&hists, &idx);
 	b = idx < 0 ? NULL : bpf_map_lookup_elem(&hist_bins, &idx);
 	if (!h || !b) {
@@ -79,13 +87,12 @@ static __always_inline void hist_add(__u32 iommu, __u32 rid, __u32 pasid,
 		return;
 	}
 	lat_add(h, &b->fine, ns);
-	v = targ_ms ? ns / 1000000 : ns / 1000;
-	s = v ? riommu_ilog2(v) + 1 : 0;
-	if (s >= RIOMMU_LOG2_SLOTS)
+	s = targ_ms ? riommu_log2_slot(ns, 1000000, 20) : riommu_log2_slot(ns, 1000, 10);
+	if (s >= RIOMMU_LOG2_SLOTS)	/* bound for the verifier */
 		s = RIOMMU_LOG2_SLOTS - 1;
 	__sync_fetch_and_add(&b->log2[s], 1);
 	if (lin_step) {
-		v /= lin_step;
+		v = (targ_ms ? ns / 1000000 : ns / 1000) / lin_step;
 		s = v > RIOMMU_LIN_SLOTS ? RIOMMU_LIN_SLOTS : v;
 		if (s <= RIOMMU_LIN_SLOTS)	/* bound for the verifier */
 			__sync_fetch_and_add(&b->lin[s], 1);
@@ -136,7 +143,10 @@ static __always_inline int trace_consume(const __u64 *args)
 	struct riommu_event *e;
 	__u64 now = 0;
 
-	if (consume_request(args, note_rid, &now) == CONSUME_FILTERED || !events_mode)
+	if (filtered(args[RA_IOMMU], args[RA_DEVID], args[RA_PASID], args[RA_FLAGS]))
+		return 0;
+	consume_request(args, note_rid, &now);
+	if (!events_mode)
 		return 0;
 	e = ev_new(RIOMMU_EV_CONSUME, now);	/* now 0: the group was joined */
 	if (!e)
@@ -169,6 +179,22 @@ static __always_inline int trace_response(const __u64 *args)
 	struct riommu_event *e;
 	__u64 lat, now;
 
+	if (!events_mode) {
+		/*
+		 * The histogram's home slot and the epoch before the group
+		 * closes (its atomics and the clock read order the loads after
+		 * them): map_touch().  A response without its PASID may end on
+		 * another histogram with -P: a hint only.
+		 */
+		__u32 home = riommu_key_hash(hist_tag(args[RA_IOMMU], args[RA_DEVID],
+						      args[RA_PASID], args[RA_FLAGS])) &
+			     (nhists - 1);
+
+		map_touch(&hist_keys, home);
+		map_touch(&hists, home);
+		map_touch(&hist_bins, home);
+		(void)*(volatile __u32 *)&epoch;
+	}
 	if (!response_group(args, &now, &lat, &nreq, &pasid, &flags))
 		return 0;
 	if (!events_mode) {

@@ -590,7 +590,9 @@ __u32 riommu_grp_size(struct bpf_map *map, __u32 slots)
 
 	while (b < need)	/* power of two: the BPF side masks */
 		b <<= 1;
-	bpf_map__set_max_entries(map, b * RIOMMU_PRGI_N);
+	/* one value per PRG index with its b slots (bpf/riommu_common.bpf.h) */
+	bpf_map__set_max_entries(map, RIOMMU_PRGI_N);
+	bpf_map__set_value_size(map, b * sizeof(struct riommu_grp));
 	return b;
 }
 
@@ -622,6 +624,8 @@ int riommu_grp_mmap(struct bpf_map *groups, struct bpf_map *pq_error_ts,
 {
 	int err = map_mmap(groups, &m->grp, PROT_READ | PROT_WRITE);
 
+	/* slots, not values: a value holds the slots of one PRG index */
+	m->grp.n = m->grp.len / sizeof(struct riommu_grp);
 	if (!err)
 		err = map_mmap(pq_error_ts, &m->pq_error_ts, PROT_READ);
 	if (err)

@@ -138,20 +138,32 @@ static __u64 drop(int fd, int what)
 	return d[what];
 }
 
+/* Slots of the group table: a value holds those of one PRG index. */
+static __u32 group_slots(struct bpf_map *m)
+{
+	return bpf_map__max_entries(m) * (bpf_map__value_size(m) / sizeof(struct riommu_grp));
+}
+
 /* Groups in flight: slots with a tag; *found gets the one matching want. */
 static int count_groups(struct bpf_map *m, __u64 want, struct riommu_grp *found)
 {
-	__u32 i, n = bpf_map__max_entries(m);
-	struct riommu_grp g = {};
+	__u32 i, j, n = bpf_map__max_entries(m);
+	__u32 per = bpf_map__value_size(m) / sizeof(struct riommu_grp);
+	struct riommu_grp *g = calloc(per, sizeof(*g));
 	int c = 0;
 
-	for (i = 0; i < n; i++) {
-		if (bpf_map_lookup_elem(bpf_map__fd(m), &i, &g) || !g.tag)
+	for (i = 0; g && i < n; i++) {
+		if (bpf_map_lookup_elem(bpf_map__fd(m), &i, g))
 			continue;
-		c++;
-		if (found && g.tag == want)
-			*found = g;
+		for (j = 0; j < per; j++) {
+			if (!g[j].tag)
+				continue;
+			c++;
+			if (found && g[j].tag == want)
+				*found = g[j];
+		}
 	}
+	free(g);
 	return c;
 }
 
@@ -366,7 +378,7 @@ static void test_top_full(void)
 	if (!s)
 		return;
 	fd = bpf_map__fd(s->maps.drops);
-	CHECK_EQ("top: one-bucket table has 512 slots", 512, bpf_map__max_entries(s->maps.groups));
+	CHECK_EQ("top: one-bucket table has 512 slots", 512, group_slots(s->maps.groups));
 	for (i = 0; i < 6; i++)
 		consume(s->progs.top_pq_consume, 0, 0x8 + i, 0, R | L, 0, 0);
 	/* a request joining an existing group needs no new slot */
@@ -513,6 +525,43 @@ static bool has_group(struct bpf_map *m, __u32 iommu, __u32 rid, __u32 pv, __u32
 	if (g)
 		*g = found;
 	return found.tag != 0;
+}
+
+static void test_top_probe8(void)
+{
+	/*
+	 * 8 buckets, as many as the probes: each RID's probes cover the PRG
+	 * index's slots, in order from slot 0 (no wrap) or wrapping at the end
+	 */
+	struct riommu_top_bpf *s = top_load("top: loads with an 8-bucket group table", false,
+					    RIOMMU_ANY, 4096);
+	struct riommu_grp g = {};
+	struct riommu_row r;
+	int i, ok = 0, joined = 0;
+
+	if (!s)
+		return;
+	for (i = 0; i < 9; i++)
+		consume(s->progs.top_pq_consume, 0, 0x200 + i, 0, R, 5, 0x1000);
+	CHECK_EQ("top 8 buckets: 8 groups placed, the 9th dropped", 8 | 1 << 8,
+		 count_groups(s->maps.groups, 0, NULL) |
+		 drop(bpf_map__fd(s->maps.drops), RIOMMU_DROP_GRP_FULL) << 8);
+	for (i = 0; i < 9; i++)
+		consume(s->progs.top_pq_consume, 0, 0x200 + i, 0, W | L, 5, 0x2000);
+	for (i = 0; i < 8; i++)
+		joined += has_group(s->maps.groups, 0, 0x200 + i, 0, 0, 5, &g) && g.nreq == 2 &&
+			  g.addr == 0x1000 && (g.flags & L);
+	CHECK_EQ("top 8 buckets: second requests join their groups", 8, joined);
+	CHECK_EQ("top 8 buckets: the dropped group's last request finds no slot either", 2,
+		 drop(bpf_map__fd(s->maps.drops), RIOMMU_DROP_GRP_FULL));
+	for (i = 0; i < 9; i++) {
+		response(s->progs.top_page_response, 0, 0x200 + i, 0, 0, 5, 0);
+		get_row(s, 0, 0x200 + i, RIOMMU_ANY, 0, &r);
+		ok += r.lat.count;
+	}
+	CHECK_EQ("top 8 buckets: every placed group pairs with its response", 8, ok);
+	CHECK_EQ("top 8 buckets: table empty", 0, count_groups(s->maps.groups, 0, NULL));
+	riommu_top_bpf__destroy(s);
 }
 
 /*
@@ -963,6 +1012,7 @@ int main(void)
 	test_top_filter();
 	test_top_full();
 	test_top_probe();
+	test_top_probe8();
 	test_top_rows_full();
 	test_top_rows_retire();
 	test_top_pasidless_response();

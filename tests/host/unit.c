@@ -20,6 +20,7 @@
 #include "output.h"
 #include "top_model.h"
 #include "tap.h"
+#include "../../bpf/riommu_log2.h"
 
 
 #define EQ(name, e, g) do { unsigned long long _e = (e), _g = (g); \
@@ -68,6 +69,48 @@ static void test_slots(void)
 	   riommu_fine_slot(1ULL << 41));
 	check(fine_slot_width(riommu_fine_slot(1000000)) * 8 <= fine_slot_low(riommu_fine_slot(1000000)),
 	      "fine slot: relative width <= 1/8", "too wide");
+}
+
+/* riommu-trace's log2 slot (BPF, no division) against ilog2(ns / unit) + 1 */
+static unsigned log2_slot_div(__u64 ns, __u64 unit)
+{
+	__u64 v = ns / unit;
+	unsigned s = v ? riommu_ilog2(v) + 1 : 0;
+
+	return s < RIOMMU_LOG2_SLOTS ? s : RIOMMU_LOG2_SLOTS - 1;
+}
+
+static void test_log2_slot(void)
+{
+	static const struct { __u64 unit; __u32 k; } u[] = { { 1000, 10 }, { 1000000, 20 } };
+	unsigned i, j, m, bad = 0, n = 0;
+	__u64 v, c;
+	int d;
+
+	for (i = 0; i < ARRAY_SIZE(u); i++) {
+		/* next to every power of two and every unit times a power of two */
+		for (j = 0; j < 64; j++) {
+			for (m = 0; m < 2; m++) {
+				if (m && j >= 44)
+					break;
+				c = m ? u[i].unit << j : 1ULL << j;
+				for (d = -2; d <= 2; d++) {
+					if ((d < 0 && c < (__u64)-d) || (d > 0 && c > ~0ULL - d))
+						continue;
+					v = c + d;
+					n++;
+					bad += riommu_log2_slot(v, u[i].unit, u[i].k) !=
+					       log2_slot_div(v, u[i].unit);
+				}
+			}
+		}
+		for (v = 0; v < (1ULL << 50); v = v < 4096 ? v + 1 : v + v / 97 + 1, n++)
+			bad += riommu_log2_slot(v, u[i].unit, u[i].k) != log2_slot_div(v, u[i].unit);
+		n++;
+		bad += riommu_log2_slot(~0ULL, u[i].unit, u[i].k) != log2_slot_div(~0ULL, u[i].unit);
+	}
+	check(!bad, "trace log2 slot without division equals ilog2(ns / unit) + 1 (us, ms)",
+	      "%u of %u values differ", bad, n);
 }
 
 static void fill(__u64 *fine, const __u64 *vals, int n)
@@ -556,6 +599,7 @@ static void test_names(void)
 int main(void)
 {
 	test_slots();
+	test_log2_slot();
 	test_percentiles();
 	test_hist_print();
 	test_top_model();
