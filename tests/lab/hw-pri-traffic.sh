@@ -7,7 +7,7 @@
 # counts a response that carries a PASID as wrong).  Then a burst far beyond
 # any queue while the IOMMU answers everything itself: the guest's console
 # keeps answering within a second and every group still gets one response.
-# lab-plan: 35
+# lab-plan: 37
 # lab-timeout: 400
 # lab-qemu-args: -device riommu-pri-testdev -device riommu-pri-testdev,prg-resp-pasid=off
 cd /src || exit 1
@@ -100,6 +100,13 @@ check_eq "stop marker: consumed with PV and L, no R/W" 1 \
 check_eq "stop marker: dropped by the driver, no response" "1 0" \
 	"$(trace_dev pq_report | grep ' pasid=9 ' | grep -c 'ret=1$') $(trace_dev page_response | grep -c ' pasid=9 ')"
 $PT -d "$BDF" pasid-disable
+
+# PRIV and EXEC travel with a PASID, and only when the PASID control enables
+# them: with PASID off the function refuses such a burst and sends nothing
+pt run addr=$GOOD count=1 group=1 perm=rx pasid=5 timeout=5
+check_eq "exec without PASID enabled: burst refused (exit 2)" 2 "$?"
+check_eq "exec without PASID enabled: err_pasid, nothing sent" "1 0" \
+	"$(pt_get err_pasid) $(pt_get req_sent)"
 
 # 3. the second function does not require a PASID in responses
 if bind_rt "$BDF2"; then
