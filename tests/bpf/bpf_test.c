@@ -420,13 +420,26 @@ out:
 	riommu_top_bpf__destroy(s);
 }
 
+/* Answer RIDs rid0..rid0+n-1 on PRG index 5; how many latencies they gave */
+static int answer_rids(struct riommu_top_bpf *s, __u32 rid0, int n)
+{
+	struct riommu_row r;
+	int i, lat = 0;
+
+	for (i = 0; i < n; i++) {
+		response(s->progs.top_page_response, 0, rid0 + i, 0, 0, 5, 0);
+		get_row(s, 0, rid0 + i, RIOMMU_ANY, 0, &r);
+		lat += r.lat.count;
+	}
+	return lat;
+}
+
 static void test_top_probe(void)
 {
 	/* 4 buckets: 8 RIDs on one PRG index fit (probing), latencies pair up */
 	struct riommu_top_bpf *s = top_load("top: loads with a 4-bucket group table", false,
 					    RIOMMU_ANY, 2048);
-	struct riommu_row r;
-	int i, ok = 0, placed;
+	int i, placed;
 
 	if (!s)
 		return;
@@ -436,12 +449,8 @@ static void test_top_probe(void)
 	CHECK_EQ("top: probing places up to 4 groups per PRG index (rest dropped)",
 		 64 - placed, drop(bpf_map__fd(s->maps.drops), RIOMMU_DROP_GRP_FULL));
 	CHECK_EQ("top: 4 buckets x 1 PRG index = 4 groups", 4, placed);
-	for (i = 0; i < 64; i++) {
-		response(s->progs.top_page_response, 0, 0x100 + i, 0, 0, 5, 0);
-		get_row(s, 0, 0x100 + i, RIOMMU_ANY, 0, &r);
-		ok += r.lat.count;
-	}
-	CHECK_EQ("top: every placed group pairs with its response", 4, ok);
+	CHECK_EQ("top: every placed group pairs with its response", 4,
+		 answer_rids(s, 0x100, 64));
 	CHECK_EQ("top: table empty", 0, count_groups(s->maps.groups, 0, NULL));
 	riommu_top_bpf__destroy(s);
 }
@@ -536,8 +545,7 @@ static void test_top_probe8(void)
 	struct riommu_top_bpf *s = top_load("top: loads with an 8-bucket group table", false,
 					    RIOMMU_ANY, 4096);
 	struct riommu_grp g = {};
-	struct riommu_row r;
-	int i, ok = 0, joined = 0;
+	int i, joined = 0;
 
 	if (!s)
 		return;
@@ -554,12 +562,8 @@ static void test_top_probe8(void)
 	CHECK_EQ("top 8 buckets: second requests join their groups", 8, joined);
 	CHECK_EQ("top 8 buckets: the dropped group's last request finds no slot either", 2,
 		 drop(bpf_map__fd(s->maps.drops), RIOMMU_DROP_GRP_FULL));
-	for (i = 0; i < 9; i++) {
-		response(s->progs.top_page_response, 0, 0x200 + i, 0, 0, 5, 0);
-		get_row(s, 0, 0x200 + i, RIOMMU_ANY, 0, &r);
-		ok += r.lat.count;
-	}
-	CHECK_EQ("top 8 buckets: every placed group pairs with its response", 8, ok);
+	CHECK_EQ("top 8 buckets: every placed group pairs with its response", 8,
+		 answer_rids(s, 0x200, 9));
 	CHECK_EQ("top 8 buckets: table empty", 0, count_groups(s->maps.groups, 0, NULL));
 	riommu_top_bpf__destroy(s);
 }

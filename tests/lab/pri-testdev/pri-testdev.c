@@ -285,23 +285,37 @@ static int ext_cap(int fd, unsigned int id)
 	return 0;
 }
 
-/* PASID control: Enable, plus Execute/Privileged when the function has them. */
-static int set_pasid(int enable)
+/*
+ * Open the function's config space and find extended capability @id
+ * (@name for the error).  Returns the fd, or -1 with nothing left open.
+ */
+static int open_cap(unsigned int id, const char *name, int flags, int *cap)
 {
 	char path[512];
-	uint16_t cap_reg, ctrl = 0;
-	int fd, cap, ok;
+	int fd;
 
 	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/config", bdf);
-	fd = open(path, O_RDWR);
+	fd = open(path, flags);
 	if (fd < 0)
 		return -1;
-	cap = ext_cap(fd, EXT_CAP_PASID);
-	if (!cap) {
-		fprintf(stderr, "pri-testdev: %s: no PASID capability\n", bdf);
+	*cap = ext_cap(fd, id);
+	if (!*cap) {
+		fprintf(stderr, "pri-testdev: %s: no %s capability\n", bdf, name);
 		close(fd);
 		return -1;
 	}
+	return fd;
+}
+
+/* PASID control: Enable, plus Execute/Privileged when the function has them. */
+static int set_pasid(int enable)
+{
+	uint16_t cap_reg, ctrl = 0;
+	int fd, cap, ok;
+
+	fd = open_cap(EXT_CAP_PASID, "PASID", O_RDWR, &cap);
+	if (fd < 0)
+		return -1;
 	ok = pread(fd, &cap_reg, 2, cap + 4) == 2;
 	if (enable)
 		ctrl = 1 | (cap_reg & 0x6);
@@ -313,20 +327,12 @@ static int set_pasid(int enable)
 /* PRI Reset with Enable clear, then Enable again if it was set. */
 static int reset_pri(void)
 {
-	char path[512];
 	uint16_t ctrl, old;
 	int fd, cap, ok;
 
-	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/config", bdf);
-	fd = open(path, O_RDWR);
+	fd = open_cap(EXT_CAP_PRI, "PRI", O_RDWR, &cap);
 	if (fd < 0)
 		return -1;
-	cap = ext_cap(fd, EXT_CAP_PRI);
-	if (!cap) {
-		fprintf(stderr, "pri-testdev: %s: no PRI capability\n", bdf);
-		close(fd);
-		return -1;
-	}
 	ok = pread(fd, &old, 2, cap + 4) == 2;
 	ctrl = 2;	/* Reset, Enable clear */
 	ok = ok && pwrite(fd, &ctrl, 2, cap + 4) == 2;
@@ -339,20 +345,12 @@ static int reset_pri(void)
 /* Enable (alloc > 0) or disable PRI: reset, set the allocation, enable. */
 static int set_pri(int enable, uint32_t alloc)
 {
-	char path[512];
 	uint16_t ctrl;
 	int fd, cap, ok;
 
-	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/config", bdf);
-	fd = open(path, O_RDWR);
+	fd = open_cap(EXT_CAP_PRI, "PRI", O_RDWR, &cap);
 	if (fd < 0)
 		return -1;
-	cap = ext_cap(fd, EXT_CAP_PRI);
-	if (!cap) {
-		fprintf(stderr, "pri-testdev: %s: no PRI capability\n", bdf);
-		close(fd);
-		return -1;
-	}
 	ctrl = 0;	/* Enable off before the allocation changes */
 	ok = pwrite(fd, &ctrl, 2, cap + 4) == 2;
 	if (enable) {
@@ -367,16 +365,13 @@ static int set_pri(int enable, uint32_t alloc)
 /* PRI status "PRG Response PASID Required" (bit 15), -1 if unreadable */
 static int resp_pasid_required(void)
 {
-	char path[512];
 	uint16_t st;
 	int fd, cap, ok;
 
-	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/config", bdf);
-	fd = open(path, O_RDONLY);
+	fd = open_cap(EXT_CAP_PRI, "PRI", O_RDONLY, &cap);
 	if (fd < 0)
 		return -1;
-	cap = ext_cap(fd, EXT_CAP_PRI);
-	ok = cap && pread(fd, &st, 2, cap + 6) == 2;
+	ok = pread(fd, &st, 2, cap + 6) == 2;
 	close(fd);
 	return ok ? st >> 15 & 1 : -1;
 }
