@@ -19,7 +19,8 @@ SIDRUN := lab/sidrun
 kernel_art = $$(KVARIANT=$(1) $(SIDRUN) lab/kernel-build.sh --path)
 
 .PHONY: all toolchain kernel kernel-lab kernel-debug guest tools qemu lab demo test \
-	test-host test-bpf test-qtest test-lab test-debug check-series bench clean clean-cache help
+	test-host test-bpf test-qtest test-lab test-debug check-series kernel-tree kernel-patches \
+	bench clean clean-cache help
 
 all: kernel tools
 
@@ -78,6 +79,14 @@ test-qtest: qemu
 
 check-series: kernel
 	@driver/check-series.sh
+
+# The series as commits: a git tree (KTREE, default $(RIOMMU_CACHE)/kernel-git)
+# with branch riommu = driver/patches on linux-source-7.2.  Edit it with git
+# (rebase -i, commit --fixup), then kernel-patches writes driver/patches back.
+kernel-tree: kernel
+	@driver/series.sh tree
+kernel-patches:
+	@driver/series.sh export
 
 # Figures, not tests: BPF cost per page request on the host, then injector
 # throughput in the lab guest with and without the tools attached.

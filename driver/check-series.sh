@@ -6,14 +6,14 @@
 #
 # Copies a configured kernel tree (--base; by default a tinyconfig tree made
 # from the pristine source that `make kernel` unpacks) to a work directory
-# once, then on every run: restores the
-# pristine sources there, copies driver/overlay, and applies
-# driver/patches/*.patch one at a time.  After each patch it merges
-# driver/lab.config (so options appear as their Kconfig entries do) and builds
-# incrementally: --target (default drivers/iommu/) plus a W=1 build of
-# drivers/iommu/riscv/ whose warnings are reported.  Steps before --from N
-# (patch number) are applied without building.  Every patch is run through
-# checkpatch.pl --strict, and so is every overlay file.
+# once, then on every run: restores the pristine sources there and applies
+# driver/patches/*.patch (the cover letter aside) one at a time, as `git am`
+# would.  After each patch it merges driver/lab.config (so options appear as
+# their Kconfig entries do) and builds incrementally: --target (default
+# drivers/iommu/) plus a W=1 build of drivers/iommu/riscv/ whose warnings are
+# reported.  Steps before --from N (patch number) are applied without
+# building.  Every patch, cover letter included, goes through
+# checkpatch.pl --strict.
 # Exit status: non-zero if a patch fails to apply or build, a W=1 warning
 # shows up in drivers/iommu/riscv, or checkpatch reports anything.
 set -uo pipefail
@@ -67,15 +67,15 @@ fi
 
 # Undo the previous run: pristine sources back (only changed files are
 # copied, with a new mtime so make rebuilds what depends on them), files the
-# overlay added removed.
+# patches added removed.
 echo "==> restoring pristine sources"
 nice -n 10 "$top/lab/sidrun" rsync -rl --checksum "$ref/" "$tree/" || exit 2
-if [ -f "$work/overlay.list" ]; then
+if [ -f "$work/added.list" ]; then
 	while IFS= read -r f; do
 		[ -e "$ref/$f" ] || rm -f "$tree/$f"
-	done < "$work/overlay.list"
+	done < "$work/added.list"
 fi
-(cd "$top/driver/overlay" 2>/dev/null && find . -type f | sed 's|^\./||') > "$work/overlay.list"
+cat "$top"/driver/patches/*.patch | sed -n 's|^+++ b/||p' | cut -f1 | sort -u > "$work/added.list"
 
 kmake() {
 	nice -n 10 "$top/lab/sidrun" make -s -C "$tree" ARCH=riscv LLVM=1 -j"$(nproc)" "$@"
@@ -108,16 +108,20 @@ build_step() { # build_step NAME
 	good "$name: builds"
 }
 
-echo "==> overlay"
-cp -r "$top/driver/overlay/." "$tree/" 2>/dev/null
-if [ -n "$build" ] && [ "$from" -eq 0 ]; then
-	build_step 0000-overlay-only
-fi
-
 for p in "$top"/driver/patches/*.patch; do
 	[ -e "$p" ] || continue
 	name=$(basename "$p" .patch)
 	num=$((10#${name%%-*}))
+	if [ "$num" -eq 0 ]; then
+		if [ -n "$checkpatch" ]; then
+			if (cd "$tree" && perl scripts/checkpatch.pl --strict -q "$p") > "$log/$name.checkpatch" 2>&1; then
+				good "$name: checkpatch --strict"
+			else
+				bad "$name: checkpatch --strict (see $log/$name.checkpatch)"
+			fi
+		fi
+		continue
+	fi
 	if ! patch -s -p1 -d "$tree" < "$p" > "$log/$name.apply" 2>&1; then
 		bad "$name: does not apply (see $log/$name.apply)"
 		break
@@ -135,17 +139,5 @@ for p in "$top"/driver/patches/*.patch; do
 		build_step "$name"
 	fi
 done
-
-if [ -n "$checkpatch" ]; then
-	while IFS= read -r f; do
-		case "$f" in *.c|*.h) ;; *) continue ;; esac
-		if (cd "$tree" && perl scripts/checkpatch.pl --strict -q -f "$f") > "$log/overlay.checkpatch" 2>&1; then
-			good "overlay $f: checkpatch --strict"
-		else
-			bad "overlay $f: checkpatch --strict"
-			sed 's/^/#   /' "$log/overlay.checkpatch"
-		fi
-	done < "$work/overlay.list"
-fi
 
 exit $fail

@@ -1,6 +1,6 @@
 #!/bin/bash
-# Build the lab kernel: linux-source-7.2 (or KDIR) + driver/overlay +
-# driver/patches + driver/lab.config.  Runs inside the sid root.
+# Build the lab kernel: linux-source-7.2 (or KDIR) + driver/patches (the
+# cover letter aside) + driver/lab.config.  Runs inside the sid root.
 # Output: $RIOMMU_CACHE/kernel-<variant>-<hash>/{Image,vmlinux,config} and
 # selftests/{iommufd,iommufd_fail_nth} (tools/testing/selftests/iommu).
 # The hash covers every input, so an unchanged tree rebuilds nothing; a
@@ -15,18 +15,19 @@ path_only=
 variant=${KVARIANT:-lab}
 frags=("$RIOMMU_TOP/driver/lab.config")
 [ "$variant" = debug ] && frags+=("$RIOMMU_TOP/driver/lab-debug.config")
-overlay=$RIOMMU_TOP/driver/overlay
-patches=("$RIOMMU_TOP"/driver/patches/*.patch)
+patches=()
+for p in "$RIOMMU_TOP"/driver/patches/[0-9][0-9][0-9][0-9]-*.patch; do
+	case "$p" in */0000-*) ;; *) patches+=("$p") ;; esac
+done
 # "pristine": the source with only the fixes the series starts with
-# (RIOMMU_PRISTINE_PATCHES, default 0001-*) and no overlay, to measure what
+# (RIOMMU_PRISTINE_PATCHES, default 0001-*), to measure what
 # the series changes (docs/selftests.md); the series' own options are absent.
 if [ "$variant" = pristine ]; then
-	overlay=/nonexistent
 	patches=("$RIOMMU_TOP"/driver/patches/${RIOMMU_PRISTINE_PATCHES:-0001-*})
 	KCONFIG_ALLOW_MISSING=1
 fi
 src_id=${KDIR:-$(dpkg-query -W -f='${Version}' linux-source-7.2)}
-hash=$(inputs_hash "$overlay" "${patches[@]}" \
+hash=$(inputs_hash "${patches[@]}" \
 	"${frags[@]}" "$RIOMMU_TOP/lab/kernel-build.sh" "$src_id" \
 	${KDIR:+$(git -C "$KDIR" rev-parse HEAD 2>/dev/null || date +%s)})
 art=$RIOMMU_CACHE/kernel-$variant-$hash
@@ -66,18 +67,9 @@ fi
 scratch=$(mktemp -d "$RIOMMU_CACHE/kernel-scratch.XXXXXX")
 trap 'rm -rf "$scratch"' EXIT
 touched=$scratch/touched
-{
-	if [ -d "$overlay" ]; then
-		(cd "$overlay" && find . -type f | sed 's|^\./||')
-	fi
-	cat "${patches[@]}" 2>/dev/null |
-		sed -n 's|^+++ b/||p' | cut -f1
-} | sort -u > "$touched"
+cat "${patches[@]}" 2>/dev/null | sed -n 's|^+++ b/||p' | cut -f1 | sort -u > "$touched"
 mkdir -p "$scratch/t"
 (cd "$pristine" && rsync -a --files-from="$touched" --ignore-missing-args . "$scratch/t/")
-if [ -d "$overlay" ]; then
-	cp -r "$overlay/." "$scratch/t/"
-fi
 for p in "${patches[@]}"; do
 	[ -e "$p" ] || continue
 	echo "    applying $(basename "$p")" >&2
