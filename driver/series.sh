@@ -55,6 +55,8 @@ make_base() {
 The linux-source-7.2 tarball, with only the Debian packaging block of the
 top-level .gitignore dropped (it ignores every top-level entry)."
 	git -C "$KTREE" tag -f "$base_tag" >/dev/null
+	git -C "$KTREE" config user.name "$GIT_COMMITTER_NAME"
+	git -C "$KTREE" config user.email "$GIT_COMMITTER_EMAIL"
 }
 
 # Commits of branch riommu that differ from driver/patches, or a dirty tree.
@@ -107,13 +109,17 @@ cmd_export() {
 	format_into "$tmp"
 	# Cover letter: first line of driver/cover-letter.txt is the subject,
 	# the rest the text above the shortlog.
+	# It is dated like the last patch, so an unchanged series exports the
+	# same file.
 	subject=$(head -n 1 "$top/driver/cover-letter.txt")
-	python3 - "$tmp/0000-cover-letter.patch" "$top/driver/cover-letter.txt" "$subject" <<'EOF'
-import sys
-path, txt, subject = sys.argv[1:]
+	python3 - "$tmp/0000-cover-letter.patch" "$top/driver/cover-letter.txt" "$subject" \
+		"$(git -C "$KTREE" log -1 --format=%aD riommu)" <<'EOF'
+import re, sys
+path, txt, subject, date = sys.argv[1:]
 body = open(txt).read().split("\n", 1)[1].strip("\n")
 s = open(path).read()
 s = s.replace("*** SUBJECT HERE ***", subject).replace("*** BLURB HERE ***", body)
+s = re.sub(r"^Date: .*$", "Date: " + date, s, count=1, flags=re.M)
 open(path, "w").write(s)
 EOF
 	rm -f "$patches"/*.patch
