@@ -42,6 +42,15 @@ while [ $# -gt 0 ]; do
 	esac
 done
 
+# checkpatch's SPDX check runs scripts/spdxcheck.py with the first python3
+# on PATH; it needs ply and GitPython (Debian: python3-ply, python3-git).
+if ! /usr/bin/python3 -c 'import ply, git' 2>/dev/null; then
+	echo "==> installing python3-ply python3-git for checkpatch's SPDX check"
+	apt-get install -y -q python3-ply python3-git >/dev/null 2>&1 ||
+		echo "check-series: could not install python3-ply python3-git; SPDX lines go unchecked" >&2
+fi
+export PATH=/usr/bin:$PATH
+
 tree=$work/tree
 log=$work/log
 fail=0
@@ -128,12 +137,23 @@ for p in "$top"/driver/patches/*.patch; do
 	fi
 	if [ -n "$checkpatch" ]; then
 		# The tree is linux-source's tarball, not a git clone: the Fixes:
-		# commit ids cannot be looked up in it.
-		if (cd "$tree" && perl scripts/checkpatch.pl --strict -q --ignore UNKNOWN_COMMIT_ID "$p") > "$log/$name.checkpatch" 2>&1; then
+		# commit ids cannot be looked up in it.  New files need no
+		# MAINTAINERS line when an existing entry covers them, which
+		# get_maintainer.pl checks below instead.
+		if (cd "$tree" && perl scripts/checkpatch.pl --strict -q \
+			--ignore UNKNOWN_COMMIT_ID,FILE_PATH_CHANGES "$p") > "$log/$name.checkpatch" 2>&1; then
 			good "$name: checkpatch --strict"
 		else
 			bad "$name: checkpatch --strict (see $log/$name.checkpatch)"
 		fi
+		for f in $(awk '/^--- \/dev\/null/ { getline; sub(/^\+\+\+ b\//, ""); print }' "$p"); do
+			if (cd "$tree" && perl scripts/get_maintainer.pl --no-git --no-rolestats -f "$f") 2>/dev/null |
+				grep -q 'iommu@lists.linux.dev'; then
+				good "$name: $f has maintainers (MAINTAINERS)"
+			else
+				bad "$name: no MAINTAINERS entry covers $f"
+			fi
+		done
 	fi
 	if [ -n "$build" ] && [ "$num" -ge "$from" ]; then
 		build_step "$name"
