@@ -4,7 +4,7 @@
 # handler for that PASID and answers Invalid Request, once per group, with
 # the PASID in the response (the function sets "PRG Response PASID
 # Required"), which reaches the device.
-# lab-plan: 12
+# lab-plan: 15
 cd /src || exit 1
 . tests/lab/hw-common.inc
 hw_setup
@@ -32,6 +32,16 @@ check_eq "trace: page_response with PASID 5, Invalid Request" "$N" \
 	"$(trace_dev page_response | grep ' pasid=5 ' | grep -c 'code=0x1')"
 check_eq "riommu-test: groups reported without a handler" "$N" \
 	"$(awk '$1 == "no_handler" { print $2 }' "$RT/stats")"
+
+# A flood beyond the queue: the IOMMU answers the groups it drops itself
+# (Success, since Linux answers PASID 5 with Invalid Request), and those
+# responses carry the PASID only because the device context has PRPR,
+# mirroring the function's "PRG Response PASID Required".
+pt run addr=$GOOD count=512 group=16 perm=rw pasid=5 ignore-alloc batch=8192 timeout=60
+check_eq "flood with PASID: one response per group" 512 "$(pt_get resp_total)"
+check_ge "flood with PASID: groups answered by the IOMMU (Success)" 1 "$(pt_get resp_success)"
+check_eq "flood with PASID: every response carries the PASID (DC.tc.PRPR)" 0 "$(pt_get resp_no_pasid)"
+
 $PT -d "$BDF" pasid-disable
 hw_check_dmesg "pasid"
 tap_exit
