@@ -27,7 +27,7 @@ static unsigned long long mono_ns(void)
 
 int main(int argc, char **argv)
 {
-	const char *path = "/sys/kernel/debug/riscv-iommu/iommu0/pq_inject";
+	const char *path = "/sys/kernel/debug/iommu/riscv/iommu0/pq_inject";
 	unsigned long long t0, t1;
 	unsigned long groups;
 	char line[128], *end;

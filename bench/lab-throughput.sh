@@ -11,7 +11,7 @@ cd /src || exit 1
 N=${1:-20000}
 ROUNDS=${2:-3}
 BIN=${RIOMMU_BIN:-/src/build/riscv64}
-INJ=/sys/kernel/debug/riscv-iommu/iommu0/pq_inject
+INJ=/sys/kernel/debug/iommu/riscv/iommu0/pq_inject
 [ -w "$INJ" ] || { echo "bench: no injector at $INJ (CONFIG_RISCV_IOMMU_PRI_INJECT)" >&2; exit 1; }
 RATE=$BIN/inject-rate
 [ -x "$RATE" ] || { echo "bench: $RATE not built (make -C bench lab)" >&2; exit 1; }

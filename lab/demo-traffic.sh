@@ -7,7 +7,7 @@
 # good window after a 2 ms delay, Invalid outside it.
 # shellcheck shell=sh
 
-INJECT=/sys/kernel/debug/riscv-iommu/iommu0/pq_inject
+INJECT=/sys/kernel/debug/iommu/riscv/iommu0/pq_inject
 PT=/src/build/riscv64/pri-testdev
 
 # find_testdev, bind_rt, bdf_devid

@@ -8,7 +8,7 @@
 cd /src || exit 1
 . tests/lib/tap.sh
 PT=/src/build/riscv64/pri-testdev
-IOMMU_DBG=/sys/kernel/debug/riscv-iommu/iommu0
+IOMMU_DBG=/sys/kernel/debug/iommu/riscv/iommu0
 TR=/sys/kernel/tracing
 
 [ -x "$PT" ] || { fail "setup: $PT built" "run 'lab/sidrun make -C tests/lab/pri-testdev'"; exit 1; }

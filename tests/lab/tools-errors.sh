@@ -64,7 +64,7 @@ count_run() {
 
 # 2. No kernel BTF (an empty file over /sys/kernel/btf/vmlinux): the
 # programs need none, they attach as raw tracepoints.
-INJ=/sys/kernel/debug/riscv-iommu/iommu0/pq_inject
+INJ=/sys/kernel/debug/iommu/riscv/iommu0/pq_inject
 cp /sys/kernel/btf/vmlinux $TMP/vmlinux.btf
 : > $TMP/empty
 mount --bind $TMP/empty /sys/kernel/btf/vmlinux
@@ -79,7 +79,7 @@ umount /sys/kernel/tracing
 umount /sys/kernel/debug
 mkdir -p $TMP/dbg
 mount -t debugfs debugfs $TMP/dbg
-INJ=$TMP/dbg/riscv-iommu/iommu0/pq_inject
+INJ=$TMP/dbg/iommu/riscv/iommu0/pq_inject
 count_run "without tracefs"
 mount --bind $TMP/empty /sys/kernel/btf/vmlinux
 for t in riommu-top riommu-trace; do

@@ -8,7 +8,7 @@
 cd /src || exit 1
 . tests/lib/tap.sh
 BIN=${RIOMMU_BIN:-/src/build/riscv64}
-INJ=/sys/kernel/debug/riscv-iommu/iommu0/pq_inject
+INJ=/sys/kernel/debug/iommu/riscv/iommu0/pq_inject
 U1=0x30
 TMP=/tmp/tools-nobtf
 mkdir -p $TMP

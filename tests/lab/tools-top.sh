@@ -9,7 +9,7 @@
 cd /src || exit 1
 . tests/lab/tools-common.inc
 tools_setup
-STATS=/sys/kernel/debug/riscv-iommu/iommu0/pq_stats
+STATS=/sys/kernel/debug/iommu/riscv/iommu0/pq_stats
 stat0() { awk -v n="$1" '$1 == n { print $2 }' $STATS; }
 c0=$(stat0 consumed)
 s0=$(stat0 stop_markers)
