@@ -75,7 +75,7 @@ tree_has_own_work() {
 }
 
 format_into() { # format_into DIR
-	git -C "$KTREE" format-patch -q --zero-commit --no-signature \
+	git -C "$KTREE" -c core.abbrev=12 format-patch -q --zero-commit --no-signature \
 		--subject-prefix="$prefix" --cover-letter -o "$1" "$base_tag"..riommu
 }
 
