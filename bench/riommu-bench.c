@@ -72,10 +72,10 @@ static __u64 mono(void)
 
 static void respond(long o)
 {
-	__u64 a[6] = { 0, 8 + (o % 16), 1 + o % 3, RIOMMU_F_PV, (o / 16) % prgis, 0 };
+	__u64 a[8] = { 0, 8 + (o % 16), 1 + o % 3, RIOMMU_F_PV, (o / 16) % prgis };
 
-	run(progs[2].p, a, 6);
-	run(progs[4].p, a, 6);
+	run(progs[2].p, a, 8);
+	run(progs[4].p, a, 8);
 }
 
 /*
@@ -90,13 +90,12 @@ static void lifecycles(long from, long to)
 		__u32 rid = 8 + (k % 16), prgi = (k / 16) % prgis, pasid = 1 + k % 3;
 
 		for (r = 0; r < reqs; r++) {
-			__u64 a[6] = { 0, rid, pasid, RIOMMU_F_PV | RIOMMU_F_R |
+			__u64 a[8] = { 0, rid, pasid, RIOMMU_F_PV | RIOMMU_F_R |
 				       (r == reqs - 1 ? RIOMMU_F_L : 0), prgi, 0x1000 * r };
 
-			run(progs[0].p, a, 6);
-			run(progs[3].p, a, 6);
-			a[5] = 0;
-			run(progs[1].p, a, 6);
+			run(progs[0].p, a, 8);
+			run(progs[3].p, a, 8);
+			run(progs[1].p, a, 8);	/* ret 0 */
 		}
 		if (k >= inflight - 1)
 			respond(k - (inflight - 1));

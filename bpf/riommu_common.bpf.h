@@ -415,7 +415,7 @@ static __always_inline int consume_request(const __u64 *args, bool note_rid, __u
 	if (is_stop_marker(flags))
 		return CONSUME_STOP;
 	return grp_request(riommu_grp_tag(iommu, devid, flags & RIOMMU_F_PV, pasid, prgi),
-			   prgi, flags, args[RA_LAST], now);
+			   prgi, flags, args[RA_ADDR], now);
 }
 
 /*

@@ -106,7 +106,7 @@ static __always_inline int top_report(const __u64 *args)
 {
 	__u32 iommu = args[RA_IOMMU], devid = args[RA_DEVID];
 	__u32 pasid = args[RA_PASID], flags = args[RA_FLAGS];
-	int ret = (int)args[RA_LAST];
+	int ret = (int)args[RA_RESULT];
 	struct riommu_row *r;
 
 	if (filtered(iommu, devid, pasid, flags))
@@ -128,7 +128,7 @@ static __always_inline int top_report(const __u64 *args)
 
 static __always_inline int top_response(const __u64 *args)
 {
-	__u32 code = args[RA_LAST], nreq = 0, pasid, flags;
+	__u32 code = args[RA_RESULT], nreq = 0, pasid, flags;
 	struct riommu_row *r;
 	__u64 lat, now;
 	int slot;

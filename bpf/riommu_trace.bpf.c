@@ -152,7 +152,7 @@ static __always_inline int trace_consume(const __u64 *args)
 	if (!e)
 		return 0;
 	ev_fill(e, args);
-	e->addr = args[RA_LAST];
+	e->addr = args[RA_ADDR];
 	bpf_ringbuf_submit(e, 0);
 	return 0;
 }
@@ -168,7 +168,7 @@ static __always_inline int trace_report(const __u64 *args)
 	if (!e)
 		return 0;
 	ev_fill(e, args);
-	e->val = (int)args[RA_LAST];
+	e->val = (int)args[RA_RESULT];
 	bpf_ringbuf_submit(e, 0);
 	return 0;
 }
@@ -206,7 +206,7 @@ static __always_inline int trace_response(const __u64 *args)
 	if (!e)
 		return 0;
 	ev_fill(e, args);
-	e->val = args[RA_LAST];
+	e->val = args[RA_RESULT];
 	e->lat = lat;
 	e->reason = nreq;
 	bpf_ringbuf_submit(e, 0);

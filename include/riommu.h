@@ -40,9 +40,10 @@ enum riommu_total {
 #define RIOMMU_NOPASID		0xfffffffeu	/* per-PASID row of requests without PV */
 
 /* Raw tracepoint argument positions (TP_PROTO order). */
-enum { RA_IOMMU, RA_DEVID, RA_PASID, RA_FLAGS, RA_PRGI, RA_LAST };	/* + addr/ret/code */
+/* page request events: RA_RESULT is pq_report's ret, page_response's code */
+enum { RA_IOMMU, RA_DEVID, RA_PASID, RA_FLAGS, RA_PRGI, RA_ADDR, RA_RESULT, RA_IOMMU_DEV };
 enum { RF_DEV, RF_RID, RF_PASID, RF_FLAGS, RF_GRPID, RF_ADDR, RF_PERM, RF_CODE, RF_REASON };
-enum { RE_IOMMU, RE_ERRORS, RE_HEAD, RE_TAIL };
+enum { RE_IOMMU, RE_ERRORS, RE_HEAD, RE_TAIL, RE_IOMMU_DEV };
 
 /* Pairing key of a page request group (docs/interfaces.md). */
 struct riommu_grp_key {

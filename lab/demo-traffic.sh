@@ -3,7 +3,7 @@
 # (make demo boots the patched QEMU), PASID 5 ones included, which have no
 # handler; the fault injector adds what a device does not send: requests
 # from a RID the IOMMU does not know (and everything when the lab has no
-# test device).  riommu-test answers the device's requests: Success in its
+# test device binary).  riommu-test answers the device's requests: Success in its
 # good window after a 2 ms delay, Invalid outside it.
 # shellcheck shell=sh
 
@@ -21,7 +21,7 @@ demo_setup() {
 	if [ -n "$DEMO_HW_BDF" ]; then
 		bdf=$DEMO_HW_BDF
 	elif ! bdf=$(find_testdev); then
-		echo "demo: neither riommu-pri-testdev nor pci-testdev in this guest" >&2
+		echo "demo: no riommu-pri-testdev in this guest (boot the patched QEMU with -device riommu-pri-testdev)" >&2
 		return 1
 	fi
 	bind_rt "$bdf" && echo 2000 > "/sys/kernel/debug/riommu-test/$bdf/delay_us" || return 1

@@ -513,7 +513,7 @@ static int handle_event(void *ctx, void *data, size_t len)
 		break;
 	case RIOMMU_EV_REPORT:
 		snprintf(detail, sizeof(detail), "ret=%d%s", e->val,
-			 e->val == 0 ? " (reported)" : e->val == 1 ? " (stop marker)" :
+			 e->val == 0 ? " (reported)" :
 			 e->val == -ENODEV ? " (unknown devid)" : "");
 		break;
 	case RIOMMU_EV_RESPONSE:

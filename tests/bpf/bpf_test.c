@@ -46,32 +46,32 @@ static int run(struct bpf_program *p, __u64 *args, int n)
 static void consume(struct bpf_program *p, __u32 iommu, __u32 rid, __u32 pasid,
 		    __u32 flags, __u32 prgi, __u64 addr)
 {
-	__u64 a[] = { iommu, rid, pasid, flags, prgi, addr };
+	__u64 a[] = { iommu, rid, pasid, flags, prgi, addr, 0, 0 };
 
-	run(p, a, 6);
+	run(p, a, 8);
 }
 
 static void report(struct bpf_program *p, __u32 iommu, __u32 rid, __u32 pasid,
 		   __u32 flags, __u32 prgi, int ret)
 {
-	__u64 a[] = { iommu, rid, pasid, flags, prgi, (__u64)(long long)ret };
+	__u64 a[] = { iommu, rid, pasid, flags, prgi, 0, (__u64)(long long)ret, 0 };
 
-	run(p, a, 6);
+	run(p, a, 8);
 }
 
 static void response(struct bpf_program *p, __u32 iommu, __u32 rid, __u32 pasid,
 		     __u32 flags, __u32 prgi, __u32 code)
 {
-	__u64 a[] = { iommu, rid, pasid, flags, prgi, code };
+	__u64 a[] = { iommu, rid, pasid, flags, prgi, 0, code, 0 };
 
-	run(p, a, 6);
+	run(p, a, 8);
 }
 
 static void pq_error(struct bpf_program *p, __u32 iommu, __u32 errors)
 {
-	__u64 a[] = { iommu, errors, 1, 2 };
+	__u64 a[] = { iommu, errors, 1, 2, 0 };
 
-	run(p, a, 4);
+	run(p, a, 5);
 }
 
 static void failure(struct bpf_program *p, __u32 rid, __u32 pasid, __u32 pv,

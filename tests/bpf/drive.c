@@ -5,7 +5,9 @@
  *
  *   drive top|trace < script
  *
- * Script lines (TP_PROTO order of docs/interfaces.md, numbers in C syntax):
+ * Script lines (numbers in C syntax; the tracepoints' TP_PROTO order of
+ * docs/interfaces.md but for what the programs do not read: report and
+ * response get address 0, every event a NULL IOMMU device):
  *   consume IOMMU DEVID PASID FLAGS PRGI ADDR
  *   report IOMMU DEVID PASID FLAGS PRGI RET
  *   response IOMMU DEVID PASID FLAGS PRGI CODE
@@ -21,13 +23,18 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <linux/types.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
+
+#include "riommu.h"
 
 static const char *const tps[] = { "pq_consume", "pq_report", "page_response", "pq_error",
 				   "iopf_failure" };
 static const char *const verbs[] = { "consume", "report", "response", "error", "failure" };
-static const int nargs[] = { 6, 6, 6, 4, 9 };
+/* numbers per script line, and tracepoint arguments (TP_PROTO order) */
+static const int nnums[] = { 6, 6, 6, 4, 8 };
+static const int nargs[] = { 8, 8, 8, 5, 9 };
 
 static int find_prog(const char *name)
 {
@@ -94,17 +101,21 @@ int main(int argc, char **argv)
 		}
 		n = sscanf(buf + strlen(verb), "%lli %lli %lli %lli %lli %lli %lli %lli %lli",
 			   &a[0], &a[1], &a[2], &a[3], &a[4], &a[5], &a[6], &a[7], &a[8]);
+		if (n != nnums[v]) {
+			fprintf(stderr, "drive: line %d: %s needs %d numbers\n", line, verb,
+				nnums[v]);
+			return 2;
+		}
 		if (v == 4) {
 			/* failure: the script omits the device pointer */
 			memmove(&a[1], &a[0], 8 * sizeof(a[0]));
 			a[0] = 0;
-			n++;
+		} else if (v == 1 || v == 2) {
+			/* report, response: ret or code after the address, not given */
+			a[RA_RESULT] = a[RA_ADDR];
+			a[RA_ADDR] = 0;
 		}
-		if (n != nargs[v]) {
-			fprintf(stderr, "drive: line %d: %s needs %d numbers\n", line, verb,
-				nargs[v] - (v == 4));
-			return 2;
-		}
+		/* the IOMMU's struct device pointer, last, stays NULL */
 		if (fds[v] < 0)
 			continue;	/* not loaded in this mode: the kernel would not run it either */
 		{

@@ -111,13 +111,13 @@ done
 tmp=$(mktemp -d)
 cat > "$tmp/trace.txt" <<'TRACE'
 # tracer: nop
-   kworker/0:1-12  [000] .....   100.000100: pq_consume: iommu=0 devid=0x8 pasid=0 flags=0x2 prgi=1 addr=0x10000000
-   kworker/0:1-12  [000] .....   100.000200: pq_consume: iommu=0 devid=0x8 pasid=0 flags=0x22 prgi=1 addr=0x10001000
-   kworker/0:1-12  [000] .....   100.000300: pq_report: iommu=0 devid=0x8 pasid=0 flags=0x22 prgi=1 ret=0
-   kworker/0:1-12  [000] .....   100.001100: page_response: iommu=0 devid=0x8 pasid=0 flags=0x0 prgi=1 code=0x0
-   kworker/0:1-12  [000] .....   100.002000: pq_consume: iommu=0 devid=0x30 pasid=5 flags=0x23 prgi=10 addr=0x1000
-   kworker/0:1-12  [000] .....   100.002500: page_response: iommu=0 devid=0x30 pasid=5 flags=0x1 prgi=10 code=0x1
-   kworker/0:1-12  [000] .....   100.003000: page_response: iommu=0 devid=0x38 pasid=0 flags=0x0 prgi=3 code=0x1
+   kworker/0:1-12  [000] .....   100.000100: pq_consume: riscv-iommu.0 iommu=0 devid=0x8 pasid=0 flags=R prgi=1 addr=0x10000000
+   kworker/0:1-12  [000] .....   100.000200: pq_consume: riscv-iommu.0 iommu=0 devid=0x8 pasid=0 flags=R|L prgi=1 addr=0x10001000
+   kworker/0:1-12  [000] .....   100.000300: pq_report: riscv-iommu.0 iommu=0 devid=0x8 pasid=0 flags=R|L prgi=1 addr=0x10001000 ret=0
+   kworker/0:1-12  [000] .....   100.001100: page_response: riscv-iommu.0 iommu=0 devid=0x8 pasid=0 flags= prgi=1 addr=0x10001000 code=Success
+   kworker/0:1-12  [000] .....   100.002000: pq_consume: riscv-iommu.0 iommu=0 devid=0x30 pasid=5 flags=PV|R|L prgi=10 addr=0x1000
+   kworker/0:1-12  [000] .....   100.002500: page_response: riscv-iommu.0 iommu=0 devid=0x30 pasid=5 flags=PV prgi=10 addr=0x1000 code=Invalid
+   kworker/0:1-12  [000] .....   100.003000: page_response: riscv-iommu.0 iommu=0 devid=0x38 pasid=0 flags= prgi=3 addr=0x5000 code=Invalid
 TRACE
 got=$(INJ=/nonexistent TR=/nonexistent sh -c '. tests/lab/tools-common.inc; TMP=$1; tr_latencies' sh "$tmp" | tr '\n' ';')
 check_eq "lab: tracefs pairing of requests and responses" "0 8 0 0 1 1000000;0 48 1 5 10 500000;" "$got"

@@ -44,12 +44,12 @@ check_eq "groups of 8: requests sent" 320 "$(pt_get req_sent)"
 echo 1 > "$RT/fail_code"
 burst "invalid x30" resp_invalid addr=$BAD count=30 group=2 perm=w
 check_eq "invalid x30: PRGR code Invalid Request traced" 30 \
-	"$(trace_dev page_response | grep -c 'code=0x1')"
+	"$(trace_dev page_response | grep -c 'code=Invalid')"
 
 echo 2 > "$RT/fail_code"
 burst "failure x20" resp_failure addr=$BAD count=20 group=1 perm=r
 check_eq "failure x20: PRGR code Response Failure traced" 20 \
-	"$(trace_dev page_response | grep -c 'code=0xf')"
+	"$(trace_dev page_response | grep -c 'code=Failure')"
 echo 1 > "$RT/fail_code"
 
 # PCIe: after Response Failure the function sets RF and sends nothing more

@@ -24,12 +24,12 @@ check_eq "device: no response for an unknown PRG index" 0 "$(pt_get resp_unexpec
 trace_dev pq_consume > /tmp/consume
 check_eq "trace: pq_consume for PASID 5" $((N * 2)) "$(grep -c ' pasid=5 ' /tmp/consume)"
 pv=0
-for f in $(sed -n 's/.* flags=\(0x[0-9a-f]*\).*/\1/p' /tmp/consume); do
+for f in $(flag_nums < /tmp/consume); do
 	[ $(( f & 0x1 )) -ne 0 ] && pv=$((pv + 1))
 done
 check_eq "trace: every record has PV" $((N * 2)) "$pv"
 check_eq "trace: page_response with PASID 5, Invalid Request" "$N" \
-	"$(trace_dev page_response | grep ' pasid=5 ' | grep -c 'code=0x1')"
+	"$(trace_dev page_response | grep ' pasid=5 ' | grep -c 'code=Invalid')"
 check_eq "riommu-test: groups reported without a handler" "$N" \
 	"$(awk '$1 == "no_handler" { print $2 }' "$RT/stats")"
 

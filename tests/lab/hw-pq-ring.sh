@@ -32,14 +32,14 @@ trace_dev pq_consume > /tmp/consume
 check_eq "trace: pq_consume events for devid $DEVID" "$N" "$(wc -l < /tmp/consume)"
 # flags bit 0x40: the record came from the injector
 inj=0
-for f in $(sed -n 's/.* flags=\(0x[0-9a-f]*\).*/\1/p' /tmp/consume); do
+for f in $(flag_nums < /tmp/consume); do
 	[ $(( f & 0x40 )) -ne 0 ] && inj=$((inj + 1))
 done
 check_eq "trace: no injected records" 0 "$inj"
 check_eq "trace: distinct PRG indexes consumed" "$N" \
 	"$(sed 's/.* prgi=\([0-9]*\).*/\1/' /tmp/consume | sort -u | wc -l)"
 check_eq "trace: page_response Success for devid $DEVID" "$N" \
-	"$(trace_dev page_response | grep -c 'code=0x0')"
+	"$(trace_dev page_response | grep -c 'code=Success')"
 
 # The records were consumed in the PQ interrupt's thread
 comm=$(head -n 1 /tmp/consume | awk '{ print $1 }')

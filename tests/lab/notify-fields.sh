@@ -3,6 +3,7 @@
 # with the request's fields, exactly once per failed group, and are traced as
 # iommu:iopf_failure; requests that must succeed are not reported.  The
 # handler's answers come after delay_us.
+# lab-qemu-args: -device riommu-pri-testdev
 # lab-plan: 36
 # lab-variants: lab debug
 cd /src || exit 1

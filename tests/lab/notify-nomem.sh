@@ -5,6 +5,7 @@
 # comes from failslab's /proc/self/fail-nth: the injector consumes its
 # records in the writing task, so the Nth slab allocation of the write is
 # made to fail, for N = 1, 2, ... until it is the group's.
+# lab-qemu-args: -device riommu-pri-testdev
 # lab-plan: 13
 # lab-variants: lab debug
 cd /src || exit 1
@@ -45,10 +46,10 @@ check_eq "notified: rid, grpid, reason" "$((DEVID)) $hit $R_NOMEM" \
 	"$(($(rt_last rid))) $(rt_last grpid) $(rt_last reason)"
 check_eq "notified: code Response Failure" 2 "$(rt_last code)"
 D=$(printf '0x%x' $((DEVID)))
-resp=$(grep 'page_response:' $TR/trace | grep "devid=$D " | grep -c " prgi=$hit code=")
+resp=$(grep 'page_response:' $TR/trace | grep "devid=$D " | grep -c " prgi=$hit addr=")
 check_eq "the group got exactly one response" 1 "$resp"
 check_eq "that response is Response Failure (PRGR code 0xf)" 1 \
-	"$(grep 'page_response:' $TR/trace | grep "devid=$D " | grep -c " prgi=$hit code=0xf")"
+	"$(grep 'page_response:' $TR/trace | grep "devid=$D " | grep " prgi=$hit " | grep -c " code=Failure$")"
 check_ge "failslab reported the forced failure" 1 "$(dmesg | grep -c 'FAULT_INJECTION: forcing a failure')"
 
 # nothing else lost: the next group is answered by the handler

@@ -4,6 +4,7 @@
 # (iopf_queue_remove_device) and reported once each as teardown failures, the
 # handler's own delayed answers never run afterwards, and nothing is used
 # after it is freed (run with KVARIANT=debug for KASAN and lockdep).
+# lab-qemu-args: -device riommu-pri-testdev
 # lab-plan: 36
 # lab-variants: lab debug
 cd /src || exit 1

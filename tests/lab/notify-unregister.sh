@@ -3,6 +3,7 @@
 # still fires), registering again resumes it, notifiers are keyed by PASID
 # (none, one, any; a second one for the same PASID is refused), and toggling
 # the notifier while failures flow is safe.
+# lab-qemu-args: -device riommu-pri-testdev
 # lab-plan: 23
 # lab-variants: lab debug
 cd /src || exit 1

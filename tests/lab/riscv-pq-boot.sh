@@ -2,8 +2,9 @@
 # The RISC-V IOMMU brings its page-request queue up at boot (the lab IOMMU
 # implements ATS), exposes the root-only debugfs files of the contract with
 # all counters at zero, and registers the four riscv_iommu tracepoints with
-# the documented scalar fields in TP_PROTO order.
-# lab-plan: 13
+# the documented fields: the IOMMU's name, then the scalars in TP_PROTO
+# order, flags and response codes printed by name.
+# lab-plan: 15
 cd /src || exit 1
 . tests/lab/riscv-pq-common.inc
 
@@ -21,9 +22,9 @@ check_cmd "debugfs: iommu0 directory" test -d "$PQD"
 check_eq "debugfs: pq_inject mode" 200 "$(stat -c %a "$INJ" 2>/dev/null)"
 check_eq "debugfs: pq_stats mode" 400 "$(stat -c %a "$STATS" 2>/dev/null)"
 check_eq "pq_stats: counter names in order" \
-	"consumed reported stop_markers unknown_devid report_errors responses overflows mem_faults" \
+	"consumed reported stop_markers unknown_devid report_errors responses injected_responses overflows mem_faults" \
 	"$(awk '{ printf "%s%s", sep, $1; sep = " " }' "$STATS")"
-check_eq "pq_stats: all zero at boot" "0 0 0 0 0 0 0 0" \
+check_eq "pq_stats: all zero at boot" "0 0 0 0 0 0 0 0 0" \
 	"$(awk '{ printf "%s%s", sep, $2; sep = " " }' "$STATS")"
 
 # fields EVENT: the event's own fields (after common_*), in order
@@ -31,10 +32,17 @@ fields() {
 	sed -n 's/^\tfield:[^;]* \([a-z_]*\);.*/\1/p' "$TR/events/riscv_iommu/$1/format" |
 		grep -v '^common_' | tr '\n' ' ' | sed 's/ $//'
 }
-check_eq "tracepoint pq_consume fields" "iommu devid pasid flags prgi addr" "$(fields pq_consume)"
-check_eq "tracepoint pq_report fields" "iommu devid pasid flags prgi ret" "$(fields pq_report)"
-check_eq "tracepoint page_response fields" "iommu devid pasid flags prgi code" "$(fields page_response)"
-check_eq "tracepoint pq_error fields" "iommu errors head tail" "$(fields pq_error)"
+# one event class: the same record for the three page request events
+for e in pq_consume pq_report page_response; do
+	check_eq "tracepoint $e fields" "name iommu devid pasid flags prgi addr result" "$(fields $e)"
+done
+check_eq "tracepoint pq_error fields" "name iommu errors head tail" "$(fields pq_error)"
+check_cmd "pq_consume prints its flags by name" \
+	grep -q '^print fmt: .*__print_flags(REC->flags, "|",.*"PV".*"INJ"' \
+	"$TR/events/riscv_iommu/pq_consume/format"
+check_cmd "page_response prints its code by name" \
+	grep -q '^print fmt: .*__print_symbolic(REC->result,.*"Success".*"Invalid".*"Failure"' \
+	"$TR/events/riscv_iommu/page_response/format"
 
 # No page request arrived at boot, so nothing was answered either
 check_eq "no responses sent at boot" 0 "$(pqs responses)"

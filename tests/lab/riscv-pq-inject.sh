@@ -1,21 +1,25 @@
 #!/bin/sh
 # Injected page requests: decoding, per-devid tracepoint counts, exactly one
-# ATS.PRGR per group with the right code, stop markers dropped, unknown
+# answer per group with the right code, stop markers dropped, unknown
 # device ids answered Invalid, malformed injector lines rejected without
 # side effects.  First without a fault handler (the core answers Invalid
 # Request), then with riommu-test's handler (Success in its window, its
-# fail_code outside).
+# fail_code outside).  The injector changes nothing a real function sees:
+# answers to injected groups are traced and counted, never sent to the
+# function (its response counters stay at zero), and a function without PRI
+# gets no fault domain.
+# lab-qemu-args: -device riommu-pri-testdev
 # lab-plan: 85
 cd /src || exit 1
 . tests/lab/riscv-pq-common.inc
 pq_require
 
-BDF=$(find_testdev) || { fail "setup: pci-testdev present"; exit 1; }
+BDF=$(find_testdev) || { fail "setup: PRI test function present" "no 1b36:00f1 function"; exit 1; }
 DEV=$(bdf_devid "$BDF")
 if [ -e "/sys/bus/pci/devices/$BDF/driver" ]; then
 	echo "$BDF" > "/sys/bus/pci/devices/$BDF/driver/unbind"
 fi
-pass "setup: pci-testdev $BDF is devid $DEV, no driver"
+pass "setup: PRI test function $BDF is devid $DEV, no driver"
 UNK=0xfff0	# no function behind it
 WIDE=0x12345	# a 24-bit device id nobody owns
 
@@ -27,6 +31,7 @@ s0=$(pqs stop_markers)
 u0=$(pqs unknown_devid)
 e0=$(pqs report_errors)
 r0=$(pqs responses)
+i0=$(pqs injected_responses)
 check_cmd "A1 single request accepted" inj "devid=$DEV prgi=1 addr=0x1000 perm=r last"
 check_cmd "A2 group of 3 accepted" inj "devid=$DEV prgi=2 addr=0x2000 perm=rw count=3 last"
 check_cmd "A3 stop marker accepted" inj "devid=$DEV pasid=7 prgi=3 addr=0 perm= last"
@@ -41,35 +46,38 @@ check_eq "A pq_consume for $DEV" 6 "$(tcount pq_consume "devid=$DEV ")"
 check_eq "A pq_consume for $UNK" 4 "$(tcount pq_consume "devid=$UNK ")"
 check_eq "A pq_consume for $WIDE" 1 "$(tcount pq_consume "devid=$WIDE ")"
 noinj=0
-for f in $(sed -n 's/.* pq_consume: .*flags=\(0x[0-9a-f]*\) .*/\1/p' "$SNAP"); do
-	[ $((f & 0x40)) -eq 0 ] && noinj=$((noinj + 1))
+for f in $(sed -n 's/.* pq_consume: .* flags=\([A-Z|]*\) .*/\1/p' "$SNAP"); do
+	case "|$f|" in *"|INJ|"*) ;; *) noinj=$((noinj + 1)) ;; esac
 done
 check_eq "A every pq_consume has the INJECTED flag" 0 "$noinj"
-check_eq "A1 decoded (R|L|INJ)" 1 "$(tcount pq_consume "devid=$DEV pasid=0 flags=0x62 prgi=1 addr=0x1000")"
-check_eq "A2 non-last decoded (R|W|INJ)" 2 "$(tcount pq_consume "devid=$DEV pasid=0 flags=0x46 prgi=2 ")"
+check_eq "A1 decoded (R|L|INJ)" 1 "$(tcount pq_consume "devid=$DEV pasid=0 flags=R|L|INJ prgi=1 addr=0x1000")"
+check_eq "A2 non-last decoded (R|W|INJ)" 2 "$(tcount pq_consume "devid=$DEV pasid=0 flags=R|W|INJ prgi=2 ")"
 check_eq "A2 addr advances by 4 KiB" 1 "$(tcount pq_consume "prgi=2 addr=0x4000")"
-check_eq "A5 decoded (PV|R|W|X|PRIV|L|INJ)" 1 "$(tcount pq_consume "devid=$WIDE pasid=9 flags=0x7f prgi=5 addr=0x4000")"
+check_eq "A5 decoded (PV|R|W|X|PRIV|L|INJ)" 1 \
+	"$(tcount pq_consume "devid=$WIDE pasid=9 flags=PV|R|W|X|PRIV|L|INJ prgi=5 addr=0x4000")"
 
 check_eq "A1 no handler: report -EINVAL" 1 "$(tcount pq_report "devid=$DEV " "prgi=1 " "ret=-22")"
-check_eq "A1 one Invalid Request" 1 "$(tcount page_response "devid=$DEV " "prgi=1 code=0x1")"
+check_eq "A1 one Invalid Request" 1 "$(tcount page_response "devid=$DEV " "prgi=1 " "code=Invalid")"
 check_eq "A2 three reports" 3 "$(tcount pq_report "devid=$DEV " "prgi=2 ")"
 check_eq "A2 one response for the group" 1 "$(tcount page_response "devid=$DEV " "prgi=2 ")"
-check_eq "A2 response is Invalid Request" 1 "$(tcount page_response "devid=$DEV " "prgi=2 code=0x1")"
-check_eq "A3 stop marker dropped (ret=1)" 1 "$(tcount pq_report "devid=$DEV pasid=7 flags=0x61 prgi=3 ret=1")"
+check_eq "A2 response is Invalid Request" 1 "$(tcount page_response "devid=$DEV " "prgi=2 " "code=Invalid")"
+check_eq "A3 stop marker consumed" 1 "$(tcount pq_consume "devid=$DEV pasid=7 flags=PV|L|INJ prgi=3 ")"
+check_eq "A3 stop marker not reported" 0 "$(tcount pq_report "prgi=3 ")"
 check_eq "A3 stop marker not answered" 0 "$(tcount page_response "prgi=3 ")"
 check_eq "A4 unknown devid: report -ENODEV" 2 "$(tcount pq_report "devid=$UNK " "prgi=4 " "ret=-19")"
-check_eq "A4 unknown devid: one Invalid Request" 1 "$(tcount page_response "devid=$UNK " "prgi=4 code=0x1")"
+check_eq "A4 unknown devid: one Invalid Request" 1 "$(tcount page_response "devid=$UNK " "prgi=4 " "code=Invalid")"
 check_eq "A5 wide devid: Invalid Request with its PASID" 1 \
-	"$(tcount page_response "devid=$WIDE pasid=9 flags=0x1 prgi=5 code=0x1")"
-# pci-testdev has no PRI capability, so it does not require a PASID in the response
-check_eq "A6 response without PASID (not required)" 1 \
-	"$(tcount page_response "devid=$DEV pasid=0 flags=0x0 prgi=6 code=0x1")"
+	"$(tcount page_response "devid=$WIDE pasid=9 flags=PV|INJ prgi=5 " "code=Invalid")"
+# the PRI test function sets "PRG Response PASID Required" (its default)
+check_eq "A6 response with the PASID (the function requires it)" 1 \
+	"$(tcount page_response "devid=$DEV pasid=3 flags=PV|INJ prgi=6 " "code=Invalid")"
 check_eq "A7 unknown devid, group not closed: no response" 0 "$(tcount page_response "prgi=8 ")"
 check_eq "A responses in total" 5 "$(tcount page_response "iommu=0 ")"
 check_eq "A stop_markers counter" 1 $(( $(pqs stop_markers) - s0 ))
 check_eq "A unknown_devid counter" 5 $(( $(pqs unknown_devid) - u0 ))
 check_eq "A report_errors counter" 5 $(( $(pqs report_errors) - e0 ))
-check_eq "A responses counter" 5 $(( $(pqs responses) - r0 ))
+check_eq "A injected_responses counter" 5 $(( $(pqs injected_responses) - i0 ))
+check_eq "A no ATS.PRGR sent for injected groups (responses counter)" 0 $(( $(pqs responses) - r0 ))
 # Rate limited (5 s): an earlier flood in the same boot may have used up
 # the burst, so give it one more chance after the interval
 warned() { dmesg | grep -q "page request from unknown devid $UNK"; }
@@ -81,7 +89,7 @@ warned && pass "A unknown devid warned" || fail "A unknown devid warned"
 
 # --- Malformed lines: -EINVAL, a message naming the token, nothing consumed
 c0=$(pqs consumed)
-r0=$(pqs responses)
+r0=$(pqs injected_responses)
 for bad in "addr=0x1001" "perm=q" "bogus=1" "prgi=512" "devid=0x1000000" \
 	"pasid=0x100000" "perm=x" "count=0" "error=fire" "last=1" "perm=rr" "perm=rwr"; do
 	line="devid=$DEV prgi=1 addr=0x1000 perm=r last $bad"
@@ -115,7 +123,21 @@ inj "devid=$DEV prgi=1 addr=0x1000 perm=" && fail "empty perm without last rejec
 	pass "empty perm without last rejected"
 inj "" && fail "empty line rejected" || pass "empty line rejected"
 check_eq "malformed lines consumed nothing" "$c0" "$(pqs consumed)"
-check_eq "malformed lines answered nothing" "$r0" "$(pqs responses)"
+check_eq "malformed lines answered nothing" "$r0" "$(pqs injected_responses)"
+
+# --- A function without PRI gets no fault domain -------------------------
+PLAIN=$(find_plain_testdev)
+dmesg -c > /dev/null
+if [ -n "$PLAIN" ] && bind_rt "$PLAIN"; then
+	check_eq "plain function $PLAIN: riommu-test bound, no fault domain" 0 \
+		"$(cat "/sys/kernel/debug/riommu-test/$PLAIN/attach")"
+	check_cmd "plain function: attach refused with -ENODEV" \
+		sh -c "dmesg | grep -q 'fault domain not attached: -19'"
+	echo "$PLAIN" > /sys/bus/pci/drivers/riommu-test/unbind
+else
+	fail "plain function: riommu-test binds to pci-testdev ${PLAIN:-(none)}"
+	fail "plain function: attach refused with -ENODEV"
+fi
 
 # --- Phase B: riommu-test's fault handler -------------------------------
 if ! bind_rt "$BDF"; then
@@ -129,32 +151,38 @@ rt_setup 0x10000000
 
 trace_start
 r0=$(pqs responses)
+i0=$(pqs injected_responses)
 check_cmd "B1 3 groups of 2 accepted" inj "devid=$DEV prgi=10 addr=0x10000000 perm=rw count=2 groups=3"
 check_cmd "B2 out-of-window group accepted" inj "devid=$DEV prgi=20 addr=0x1000 perm=r last"
 echo 2 > "$RT/fail_code"
 check_cmd "B3 out-of-window, fail_code 2" inj "devid=$DEV prgi=21 addr=0x2000 perm=r count=2 last"
 check_cmd "B4 group index wraps at 512" inj "devid=$DEV prgi=511 addr=0x10000000 perm=r groups=2"
-wait_pqs responses $((r0 + 7))
+wait_pqs injected_responses $((i0 + 7))
 sleep 0.2
 trace_snap
 check_eq "B pq_consume for $DEV" 11 "$(tcount pq_consume "devid=$DEV ")"
 check_eq "B all reported (ret=0)" 11 "$(tcount pq_report "devid=$DEV " "ret=0")"
-check_eq "B1 Success for prgi 10" 1 "$(tcount page_response "devid=$DEV " "prgi=10 code=0x0")"
-check_eq "B1 Success for prgi 11" 1 "$(tcount page_response "devid=$DEV " "prgi=11 code=0x0")"
-check_eq "B1 Success for prgi 12" 1 "$(tcount page_response "devid=$DEV " "prgi=12 code=0x0")"
-check_eq "B2 Invalid Request (fail_code 1)" 1 "$(tcount page_response "devid=$DEV " "prgi=20 code=0x1")"
-check_eq "B3 Response Failure (fail_code 2)" 1 "$(tcount page_response "devid=$DEV " "prgi=21 code=0xf")"
-check_eq "B4 Success for prgi 511" 1 "$(tcount page_response "prgi=511 code=0x0")"
-check_eq "B4 Success for prgi 0 (wrapped)" 1 "$(tcount page_response "prgi=0 code=0x0")"
+check_eq "B1 Success for prgi 10" 1 "$(tcount page_response "devid=$DEV " "prgi=10 " "code=Success")"
+check_eq "B1 Success for prgi 11" 1 "$(tcount page_response "devid=$DEV " "prgi=11 " "code=Success")"
+check_eq "B1 Success for prgi 12" 1 "$(tcount page_response "devid=$DEV " "prgi=12 " "code=Success")"
+check_eq "B2 Invalid Request (fail_code 1)" 1 "$(tcount page_response "devid=$DEV " "prgi=20 " "code=Invalid")"
+check_eq "B3 Response Failure (fail_code 2)" 1 "$(tcount page_response "devid=$DEV " "prgi=21 " "code=Failure")"
+check_eq "B4 Success for prgi 511" 1 "$(tcount page_response "prgi=511 " "code=Success")"
+check_eq "B4 Success for prgi 0 (wrapped)" 1 "$(tcount page_response "prgi=0 " "code=Success")"
 check_eq "B one response per group" 7 "$(tcount page_response "devid=$DEV ")"
-check_eq "B responses counter" $((r0 + 7)) "$(pqs responses)"
+check_eq "B every response flagged INJ" 7 "$(tcount page_response "devid=$DEV " "INJ prgi=")"
+check_eq "B injected_responses counter" $((i0 + 7)) "$(pqs injected_responses)"
+check_eq "B no ATS.PRGR sent (responses counter)" "$r0" "$(pqs responses)"
+# PRI is on in the function: an ATS.PRGR for a group it never sent would
+# show as a response to an unknown PRG index
+check_eq "B the function received no response" "0 0" \
+	"$(/src/build/riscv64/pri-testdev -d "$BDF" status | awk '$1 == "resp_total" { t = $2 } $1 == "resp_unexpected" { u = $2 } END { print t + 0, u + 0 }')"
 
-# The ATS.PRGR commands were accepted by the IOMMU: an illegal or failed
-# command would have raised a command queue error
+# No command queue error (the attach's invalidations, ATS.INVAL included)
 if dmesg | grep -q -e 'illegal:1' -e 'command enqueue failed' -e 'command execution timeout'; then
-	fail "command queue took every ATS.PRGR" "$(dmesg | grep -e 'Queue #0' -e 'Hardware error' | tail -n 2 | tr '\n' '|')"
+	fail "command queue took every command" "$(dmesg | grep -e 'Queue #0' -e 'Hardware error' | tail -n 2 | tr '\n' '|')"
 else
-	pass "command queue took every ATS.PRGR"
+	pass "command queue took every command"
 fi
 
 trace_stop

@@ -3,6 +3,7 @@
 # with a fault handler: every record is consumed, every group answered once,
 # the system stays responsive while it runs (a shell loop and a concurrent
 # injection make progress), and no memory is left behind.
+# lab-qemu-args: -device riommu-pri-testdev
 # lab-plan: 11
 cd /src || exit 1
 . tests/lab/riscv-pq-common.inc
@@ -23,12 +24,12 @@ mem() { awk -v n="$1:" '$1 == n { print $2 }' /proc/meminfo; }
 settle() { sync; echo 3 > /proc/sys/vm/drop_caches 2>/dev/null; sleep 1; }
 
 # Warm up caches and slabs with a smaller burst first
-w0=$(pqs responses)
+w0=$(pqs injected_responses)
 inj "devid=$DEV prgi=0 addr=0x10000000 perm=r count=4 groups=2500"
-wait_pqs responses $((w0 + 2500)) 100
+wait_pqs injected_responses $((w0 + 2500)) 100
 settle
 c0=$(pqs consumed)
-r0=$(pqs responses)
+r0=$(pqs injected_responses)
 e0=$(pqs report_errors)
 slab0=$(mem SUnreclaim)
 avail0=$(mem MemAvailable)
@@ -51,9 +52,9 @@ t1=$(date +%s)
 check_eq "storm write succeeded" 0 "$(cat /tmp/riscv-pq-storm.rc)"
 echo "# storm: 100000 records in $((t1 - t0)) s"
 
-wait_pqs responses $((r0 + 25001)) 300
+wait_pqs injected_responses $((r0 + 25001)) 300
 check_eq "consumed 100000 (+1 concurrent)" 100001 $(( $(pqs consumed) - c0 ))
-check_eq "one response per group (25000 +1)" 25001 $(( $(pqs responses) - r0 ))
+check_eq "one response per group (25000 +1)" 25001 $(( $(pqs injected_responses) - r0 ))
 check_eq "no report errors" 0 $(( $(pqs report_errors) - e0 ))
 check_eq "riommu-test has nothing pending" 0 "$(awk '$1 == "pending" { print $2 }' "$RT/stats")"
 

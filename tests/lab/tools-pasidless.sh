@@ -42,7 +42,7 @@ check_eq "burst completed" 0 "$rc"
 check_eq "device: one response per group" "$N" "$(pt_get resp_total)"
 check_eq "device: no response for an unknown PRG index" 0 "$(pt_get resp_unexpected)"
 check_eq "trace: $N groups of PASID 5 consumed (last requests)" "$N" \
-	"$(trace_dev pq_consume | grep ' pasid=5 ' | grep -c 'flags=0x2[0-9a-f] ')"
+	"$(trace_dev pq_consume | grep ' pasid=5 ' | flag_nums | awk 'int($1 / 16) == 2' | wc -l)"
 check_eq "trace: $N page responses, none with a PASID" "$N 0" \
 	"$(trace_dev page_response | wc -l) $(trace_dev page_response | grep -vc ' pasid=0 ')"
 

@@ -36,8 +36,8 @@ perf record -q -o $TMP/perf.data -e riscv_iommu:pq_consume -e riscv_iommu:page_r
 check_eq "perf record exits 0" 0 $?
 perf script -i $TMP/perf.data -F time,event,trace 2>/dev/null > $TMP/script.txt
 check_eq "perf script: pq_consume lines" 19 "$(grep -c 'pq_consume:' $TMP/script.txt)"
-check_eq "perf script: page_response lines with code=0x0, code=0x1" "4 3" \
-	"$(grep -c 'page_response:.*code=0x0' $TMP/script.txt) $(grep -c 'page_response:.*code=0x1' $TMP/script.txt)"
+check_eq "perf script: page_response lines with code=Success, code=Invalid" "4 3" \
+	"$(grep -c 'page_response:.*code=Success' $TMP/script.txt) $(grep -c 'page_response:.*code=Invalid' $TMP/script.txt)"
 pairs=$(awk '
 	{ for (i = 1; i <= NF; i++) if ($i ~ /:$/ && $i ~ /pq_consume|page_response/) break
 	  t = $(i - 1); sub(":", "", t); key = ""
