@@ -113,7 +113,7 @@ tr_groups() {
 	}'
 }
 check_eq "tracefs: R answered without PASID, $U1's group with PASID 6" "2 1" \
-	"$(tr_events page_response | awk -v d=$D2 '$3 == d && $4 == 0 && $5 == "0x0"' | wc -l) $(tr_events page_response | awk -v d=$U1 '$3 == d && $4 == 6 && $5 == "0x1"' | wc -l)"
+	"$(tr_events page_response | awk -v d=$D2 '$3 == d && $4 == 0 && $5 == "0x0"' | wc -l) $(tr_events page_response | awk -v d=$U1 '$3 == d && $4 == 6 && $5 == "0x41"' | wc -l)"
 tr_groups > $TMP/lat.txt
 check_eq "tracefs: 8 answered groups" 8 "$(wc -l < $TMP/lat.txt)"
 all=$(wc -l < $TMP/lat.txt)

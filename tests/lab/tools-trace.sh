@@ -73,14 +73,15 @@ near "hist rid $d2: latency sum agrees with tracefs" "$(trsum $d2 0)" "$(hsum $d
 # events: exact counts per kind
 n() { jq -s --arg e "$1" '[.[] | select(.type == "event" and .event == $e)] | length' $TMP/ev.json; }
 check_eq "events: consume" 27 "$(n consume)"
-check_eq "events: report" 27 "$(n report)"
+check_eq "events: report (all but the stop marker)" 26 "$(n report)"
 check_eq "events: response" 12 "$(n response)"
 check_eq "events: failure" 5 "$(n failure)"
 check_eq "events: error" "$PQERR" "$(n error)"
 check_eq "events: every response paired with its first request" 0 \
 	"$(jq -s '[.[] | select(.type == "event" and .event == "response" and .lat_ns == null)] | length' $TMP/ev.json)"
-check_eq "events: stop marker reported as ret 1" 1 \
-	"$(jq -s '[.[] | select(.type == "event" and .event == "report" and .ret == 1)] | length' $TMP/ev.json)"
+# a stop marker: L without R or W (flags bits 0x2, 0x4)
+check_eq "events: the stop marker consumed" 1 \
+	"$(jq -s '[.[] | select(.type == "event" and .event == "consume" and .last == 1 and .flags % 8 < 2)] | length' $TMP/ev.json)"
 check_eq "events: no drops" "0 0" \
 	"$(jq -s -r '[.[] | select(.type == "drops")] | last | "\(.drop_ringbuf_full) \(.drop_group_table_full)"' $TMP/ev.json)"
 # each response's latency is its own timestamp minus the group's first
