@@ -8,6 +8,7 @@
 # process directory's inner levels.  QEMU carries 8 bits of PASID in
 # untranslated DMA, so the DMAs use PASIDs below 256.
 # lab-plan: 21
+# lab-variants: lab debug
 cd /src || exit 1
 . tests/lab/hw-common.inc
 hw_setup
