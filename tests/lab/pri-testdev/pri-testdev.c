@@ -42,6 +42,14 @@
  *       timeout=SEC   how long to wait for every response (10)
  *   pri-testdev [-d BDF] wait [timeout=SEC] wait for the burst to finish
  *   pri-testdev [-d BDF] dma addr=ADDR value=V [pasid=N]   one DMA write now
+ *   pri-testdev [-d BDF] sva count=N [group=N] [perm=r|w] [value=V] [readonly]
+ *       SVA through riommu-test's /dev/riommu-test-BDF: bind this process,
+ *       then the function reads or writes N pages of fresh anonymous memory
+ *       in ATS mode with the mm's PASID (every page faults in through the
+ *       page-request queue).  perm=w: each page must then hold V + its
+ *       number; perm=r: the CPU fills the pages first and the device's sum
+ *       must match.  readonly maps the memory without write permission.
+ *       Prints the device's registers, sva_pasid and pages_ok.
  *
  * Exit status: 0 done, 1 timeout (groups still outstanding), 2 usage or
  * device error (a burst the device refused: see the err_* lines), 3 the
@@ -467,6 +475,83 @@ static int parse_perm(const char *p, uint32_t *flags)
 	return 0;
 }
 
+/* The sva command: see the header. */
+static int run_sva(uint32_t pages, uint32_t group, uint32_t flags,
+		   uint64_t value, int readonly, double timeout)
+{
+	char path[320], line[32];
+	uint64_t expect_sum = 0;
+	uint32_t pasid, ok = 0, i;
+	uint8_t *buf;
+	size_t len = (size_t)pages * 4096;
+	ssize_t n;
+	int fd, rc;
+
+	snprintf(path, sizeof(path), "/dev/riommu-test-%s", bdf);
+	fd = open(path, O_RDWR);
+	if (fd < 0) {
+		fprintf(stderr, "pri-testdev: %s: %s (riommu-test bound, with SVA?)\n",
+			path, strerror(errno));
+		return 2;
+	}
+	n = read(fd, line, sizeof(line) - 1);
+	if (n <= 0) {
+		fprintf(stderr, "pri-testdev: %s: no PASID\n", path);
+		close(fd);
+		return 2;
+	}
+	line[n] = 0;
+	pasid = strtoul(line, NULL, 0);
+
+	buf = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (buf == MAP_FAILED) {
+		perror("pri-testdev: mmap");
+		close(fd);
+		return 2;
+	}
+	if (flags & F_R && !(flags & F_W)) {
+		for (i = 0; i < pages; i++) {
+			*(volatile uint64_t *)(buf + (size_t)i * 4096) = value + i;
+			expect_sum += value + i;
+		}
+	}
+	if (readonly && mprotect(buf, len, PROT_READ)) {
+		perror("pri-testdev: mprotect");
+		close(fd);
+		return 2;
+	}
+
+	wr32(R_CTRL, CTRL_STOP | CTRL_RESET);
+	wr64(R_ADDR, (uintptr_t)buf);
+	wr32(R_PASID, PASID_PV | pasid);
+	wr32(R_FLAGS, flags);
+	wr32(R_GROUP_SIZE, group);
+	wr32(R_COUNT, (pages + group - 1) / group);
+	wr32(R_RATE, 0);
+	wr32(R_PRGI_BASE, 0);
+	wr32(R_PRGI_STRIDE, 1);
+	wr32(R_MODE, MODE_ATS);
+	wr32(R_PASID_COUNT, 1);
+	wr32(R_PASID_STRIDE, 1);
+	wr32(R_BATCH, 0);
+	wr64(R_DMA_VALUE, value);
+	wr32(R_CTRL, CTRL_START);
+	rc = wait_done(timeout);
+	print_status();
+	printf("sva_pasid %u\n", pasid);
+	if (flags & F_W) {
+		for (i = 0; i < pages; i++)
+			ok += *(volatile uint64_t *)(buf + (size_t)i * 4096) == value + i;
+	} else {
+		ok = rd64(R_DMA_SUM) == expect_sum ? pages : 0;
+		printf("sum_expected %llu\n", (unsigned long long)expect_sum);
+	}
+	printf("pages_ok %u\n", ok);
+	munmap(buf, len);
+	close(fd);
+	return rc ? rc : ok == pages ? 0 : 1;
+}
+
 static int usage(void)
 {
 	fprintf(stderr, "usage: pri-testdev [-d BDF] find|status|reset|stop|master|pri-enable|pri-disable|pri-reset|"
@@ -480,7 +565,7 @@ int main(int argc, char **argv)
 	uint32_t flags = F_R, pasid = 0, group = 1, count = 1, rate = 0, prgi = 0;
 	uint32_t alloc = 32, mode = 0, pasids = 1, pasid_stride = 1, prgi_stride = 1;
 	uint32_t batch = 0;
-	int have_addr = 0, keep = 0, nowait = 0, i;
+	int have_addr = 0, keep = 0, nowait = 0, readonly = 0, i;
 	double timeout = 10;
 	const char *cmd;
 
@@ -545,6 +630,8 @@ int main(int argc, char **argv)
 			batch = strtoul(v, NULL, 0);
 		} else if (!strncmp(a, "prgi-stride=", 12)) {
 			prgi_stride = strtoul(v, NULL, 0);
+		} else if (!strcmp(a, "readonly")) {
+			readonly = 1;
 		} else if (!strcmp(a, "keep")) {
 			keep = 1;
 		} else if (!strcmp(a, "nowait")) {
@@ -610,6 +697,8 @@ int main(int argc, char **argv)
 		printf("dma_status %u\n", rd32(R_DMA_STATUS));
 		return rd32(R_DMA_STATUS) == 1 ? 0 : 1;
 	}
+	if (!strcmp(cmd, "sva"))
+		return run_sva(count, group, flags, value, readonly, timeout);
 	if (!strcmp(cmd, "run")) {
 		int rc = 0;
 
