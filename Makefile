@@ -89,10 +89,13 @@ kernel-patches:
 	@driver/series.sh export
 
 # Figures, not tests: BPF cost per page request on the host, then injector
-# throughput in the lab guest with and without the tools attached.
-bench: kernel guest tools
+# throughput and SVA page faults from the PRI test function in the lab
+# guest, with and without the tools attached.
+bench: kernel guest tools qemu
 	@$(SIDRUN) $(MAKE) -s -C bench run lab
 	@lab/guest-run --timeout 1200 -- sh bench/lab-throughput.sh
+	@lab/guest-run --timeout 1200 --qemu "$$(lab/sidrun bash qemu/build.sh 2>/dev/null | tail -n 1)" \
+		--qemu-args "-device riommu-pri-testdev" -- sh bench/lab-sva.sh
 
 clean:
 	rm -rf build

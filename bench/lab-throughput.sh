@@ -29,49 +29,12 @@ best_rate() {
 	echo $best
 }
 
-# A tool's links appear during its start-up (how many depends on its
-# mode) and go away a little after it exits: wait on the link count.
-links() { bpftool link list 2>/dev/null | grep -c '^[0-9]'; }
-BASE_LINKS=$(links)
-PIDS=
-# attach CMD...: start one more tool; done when it has added links and the
-# count has stayed the same for two seconds
-attach() {
-	n0=$(links)
-	"$@" > /dev/null 2>&1 &
-	PIDS="$PIDS $!"
-	i=0
-	while [ "$(links)" -le "$n0" ] && [ $i -lt 240 ]; do
-		sleep 0.5
-		i=$((i + 1))
-	done
-	[ $i -lt 240 ] || { echo "bench: $1 did not attach" >&2; exit 1; }
-	n=$(links)
-	while sleep 2; [ "$(links)" -ne "$n" ]; do
-		n=$(links)
-	done
-}
-detach() {
-	# shellcheck disable=SC2086
-	kill -INT $PIDS 2>/dev/null
-	wait
-	PIDS=
-	i=0
-	while [ "$(links)" -ne "$BASE_LINKS" ] && [ $i -lt 60 ]; do
-		sleep 0.5
-		i=$((i + 1))
-	done
-}
+. bench/lab-tools.inc
 
 echo "# injector throughput, $N one-request groups per write, best of $ROUNDS"
 best_rate > /dev/null || exit 1	# warm-up: first-run costs stay out of the figures
 base=$(best_rate) || exit 1
 printf '%-28s %12s %7s %12s\n' "tools attached" "groups/s" "ratio" "+ns/group"
-# ratio to none, and the time each group costs more than with none
-row() {
-	awk -v n="$1" -v a="$2" -v b="$base" \
-		'BEGIN { printf "%-28s %12d %7.3f %12.0f\n", n, a, a / b, 1e9 / a - 1e9 / b }'
-}
 row "none" "$base"
 attach "$BIN/riommu-top" -j 1
 best_rate > /dev/null

@@ -1,7 +1,7 @@
 # Guest side: page-request traffic for the demo and its test; sourced.
 # Real page requests come from QEMU's riommu-pri-testdev when the lab has it
 # (make demo boots the patched QEMU), PASID 5 ones included, which have no
-# handler; the fault injector adds what a device does not send: requests
+# handler, and SVA page faults of a process's own pages; the fault injector adds what a device does not send: requests
 # from a RID the IOMMU does not know (and everything when the lab has no
 # test device binary).  riommu-test answers the device's requests: Success in its
 # good window after a 2 ms delay, Invalid outside it.
@@ -44,6 +44,12 @@ demo_traffic_loop() {
 			# No PASID handler: failure notifications with PASID 5.
 			$PT -d "$DEMO_HW_BDF" run addr=0x10001000 perm=w group=1 count=2 \
 				rate=100 pasid=5 prgi=$(( (prgi + 10) % 512 )) keep > /dev/null
+			# SVA: a process binds its mm and the device writes 16 of its
+			# fresh pages, each faulted in through a page request and
+			# answered Success after handle_mm_fault(); its PASID is in
+			# /tmp/demo-sva.pt (sva_pasid).
+			$PT -d "$DEMO_HW_BDF" sva count=16 perm=w value=0x5000 > /tmp/demo-sva.pt.new &&
+				mv /tmp/demo-sva.pt.new /tmp/demo-sva.pt
 		else
 			echo "devid=$DEMO_RID prgi=$prgi addr=0x10000000 perm=rw count=4 groups=8 rate=400 last" > "$INJECT"
 			echo "devid=$DEMO_RID prgi=$(( (prgi + 8) % 512 )) addr=0x40000000 perm=r count=2 groups=2 rate=200 last" > "$INJECT"

@@ -6,19 +6,11 @@
 # lab-timeout: 600
 cd /src || exit 1
 . tests/lib/tap.sh
+. tests/lab/bench-common.inc
 out=/tmp/bench.out
 sh bench/lab-throughput.sh 300 1 > "$out" 2>&1
 rc=$?
 sed 's/^/# /' "$out"
 check_eq "bench/lab-throughput.sh ran to the end" 0 "$rc"
-for row in "none" "riommu-top" "riommu-trace (histograms)" "riommu-top + riommu-trace"; do
-	# rows are "%-28s groups/s ratio +ns/group"
-	figures=$(awk -v n="$row" '{ name = substr($0, 1, 28); sub(/ +$/, "", name) }
-		name == n { print substr($0, 29); exit }' "$out")
-	if echo "$figures" | awk 'NF == 3 && $1 > 0 && $2 ~ /^[0-9]+\.[0-9]+$/ { ok = 1 } END { exit !ok }'; then
-		pass "bench row '$row' printed its figures"
-	else
-		fail "bench row '$row' printed its figures" "'$figures'"
-	fi
-done
+bench_rows "$out" "none" "riommu-top" "riommu-trace (histograms)" "riommu-top + riommu-trace"
 check_eq "no tool left attached" "$(bpftool link list 2>/dev/null | grep -c '^[0-9]')" 0

@@ -43,13 +43,39 @@
  *   pri-testdev [-d BDF] wait [timeout=SEC] wait for the burst to finish
  *   pri-testdev [-d BDF] dma addr=ADDR value=V [pasid=N]   one DMA write now
  *   pri-testdev [-d BDF] sva count=N [group=N] [perm=r|w] [value=V] [readonly]
+ *                            [rate=N] [nowait]
  *       SVA through riommu-test's /dev/riommu-test-BDF: bind this process,
  *       then the function reads or writes N pages of fresh anonymous memory
  *       in ATS mode with the mm's PASID (every page faults in through the
  *       page-request queue).  perm=w: each page must then hold V + its
  *       number; perm=r: the CPU fills the pages first and the device's sum
  *       must match.  readonly maps the memory without write permission.
- *       Prints the device's registers, sva_pasid and pages_ok.
+ *       Prints the device's registers, sva_pasid, sva_buf, pages_ok, and
+ *       the failures the file delivered to this process: sva_failures,
+ *       sva_failures_match (for this PASID inside the buffer),
+ *       sva_failures_lost and sva_failure_first (the first record).
+ *       rate paces the groups; nowait exits as soon as the burst starts,
+ *       with its page requests outstanding.
+ *   pri-testdev [-d BDF] sva-open   open the SVA file, print its first record
+ *       (first_record) and what a second open by this process gets
+ *       (second_open: EBUSY, as its mm has one PASID)
+ *   pri-testdev [-d BDF] iommufd count=N [addr=IOVA] [group=N] [perm=r|w]
+ *                            [value=V] [pasid=N] [answer=success|invalid]
+ *                            [leave=detach|close|exit]
+ *       What a VMM does to forward page requests: binds the function to
+ *       vfio-pci, opens its cdev, binds it to /dev/iommu, allocates an IOAS,
+ *       a fault queue and a fault-capable HWPT (IOMMU_HWPT_ALLOC_PASID with
+ *       pasid=), attaches it to the RID (and the PASID), maps BAR0 through
+ *       VFIO and has the function write or read N pages at IOVA (default
+ *       0x10000000) in ATS mode.  Each fault read from the fault fd maps its
+ *       page (IOMMU_IOAS_MAP) and answers Success, or answers Invalid with
+ *       answer=invalid.  leave= answers nothing: one fault is read, and once
+ *       every group is sent the HWPT is detached (detach), the fault fd is
+ *       closed and then the HWPT detached (close), or the process exits
+ *       (exit).  Prints faults_read, fault_groups_read/_answered,
+ *       faults_bad (wrong dev_id, PASID or address), faults_perm_ok,
+ *       pages_mapped, outstanding_before/_after_close, the registers and
+ *       pages_ok.  The function stays bound to vfio-pci.
  *
  * Exit status: 0 done, 1 timeout (groups still outstanding), 2 usage or
  * device error (a burst the device refused: see the err_* lines), 3 the
@@ -62,6 +88,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/iommufd.h>
+#include <linux/vfio.h>
+#include <poll.h>
+#include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <time.h>
 #include <unistd.h>
@@ -475,11 +505,100 @@ static int parse_perm(const char *p, uint32_t *flags)
 	return 0;
 }
 
-/* The sva command: see the header. */
-static int run_sva(uint32_t pages, uint32_t group, uint32_t flags,
-		   uint64_t value, int readonly, double timeout)
+/*
+ * A fresh ATS-mode burst from @addr: @ngroups groups of @group pages,
+ * @pasid (PASID_PV | n, or 0), at @rate groups/s (0: unpaced).
+ */
+static void start_ats_burst(uint64_t addr, uint32_t pasid, uint32_t flags, uint32_t group,
+			    uint32_t ngroups, uint32_t rate, uint64_t value)
 {
-	char path[320], line[32];
+	wr32(R_CTRL, CTRL_STOP | CTRL_RESET);
+	wr64(R_ADDR, addr);
+	wr32(R_PASID, pasid);
+	wr32(R_FLAGS, flags);
+	wr32(R_GROUP_SIZE, group);
+	wr32(R_COUNT, ngroups);
+	wr32(R_RATE, rate);
+	wr32(R_PRGI_BASE, 0);
+	wr32(R_PRGI_STRIDE, 1);
+	wr32(R_MODE, MODE_ATS);
+	wr32(R_PASID_COUNT, 1);
+	wr32(R_PASID_STRIDE, 1);
+	wr32(R_BATCH, 0);
+	wr64(R_DMA_VALUE, value);
+	wr32(R_CTRL, CTRL_START);
+}
+
+/*
+ * Failure records of riommu-test's SVA file ("failure pasid=N addr=0x...
+ * ... reason=R" lines) until none comes for @quiet_ms: prints the count,
+ * how many are for @pasid inside [@lo, @hi), and the first one.
+ */
+static void sva_failures(int fd, uint32_t pasid, uint64_t lo, uint64_t hi,
+			 int quiet_ms)
+{
+	unsigned int total = 0, match = 0, lost = 0;
+	char buf[4096], first[200] = "";
+	struct pollfd pfd = { .fd = fd, .events = POLLIN };
+
+	while (poll(&pfd, 1, quiet_ms) > 0) {
+		ssize_t n = read(fd, buf, sizeof(buf) - 1);
+		char *line, *save;
+
+		if (n <= 0)
+			break;
+		buf[n] = 0;
+		for (line = strtok_r(buf, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+			unsigned long long addr;
+			unsigned int p, c;
+
+			if (sscanf(line, "lost count=%u", &c) == 1) {
+				lost += c;
+				continue;
+			}
+			if (sscanf(line, "failure pasid=%u addr=0x%llx", &p, &addr) != 2)
+				continue;
+			if (!total++)
+				snprintf(first, sizeof(first), "%s", line);
+			match += p == pasid && addr >= lo && addr < hi;
+		}
+	}
+	printf("sva_failures %u\n", total);
+	printf("sva_failures_match %u\n", match);
+	printf("sva_failures_lost %u\n", lost);
+	/* "sva_failure_first failure pasid=..." : fields from $3 on */
+	printf("sva_failure_first %s\n", first[0] ? first : "none");
+}
+
+/* The sva-open command: see the header. */
+static int run_sva_open(void)
+{
+	char path[320], line[64] = "";
+	ssize_t n;
+	int fd, fd2;
+
+	snprintf(path, sizeof(path), "/dev/riommu-test-%s", bdf);
+	fd = open(path, O_RDWR);
+	if (fd < 0) {
+		fprintf(stderr, "pri-testdev: %s: %s\n", path, strerror(errno));
+		return 2;
+	}
+	n = read(fd, line, sizeof(line) - 1);
+	line[n > 0 ? n : 0] = 0;
+	printf("first_record %s", n > 0 ? line : "none\n");
+	fd2 = open(path, O_RDWR);
+	printf("second_open %s\n", fd2 >= 0 ? "opened" : errno == EBUSY ? "EBUSY" : strerror(errno));
+	if (fd2 >= 0)
+		close(fd2);
+	close(fd);
+	return 0;
+}
+
+/* The sva command: see the header. */
+static int run_sva(uint32_t pages, uint32_t group, uint32_t flags, uint64_t value,
+		   int readonly, uint32_t rate, int nowait, double timeout)
+{
+	char path[320], line[64];
 	uint64_t expect_sum = 0;
 	uint32_t pasid, ok = 0, i;
 	uint8_t *buf;
@@ -494,14 +613,13 @@ static int run_sva(uint32_t pages, uint32_t group, uint32_t flags,
 			path, strerror(errno));
 		return 2;
 	}
+	/* The first record names the PASID the mm is bound with */
 	n = read(fd, line, sizeof(line) - 1);
-	if (n <= 0) {
+	if (n <= 0 || (line[n] = 0, sscanf(line, "bound pasid=%u", &pasid) != 1)) {
 		fprintf(stderr, "pri-testdev: %s: no PASID\n", path);
 		close(fd);
 		return 2;
 	}
-	line[n] = 0;
-	pasid = strtoul(line, NULL, 0);
 
 	buf = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	if (buf == MAP_FAILED) {
@@ -521,24 +639,18 @@ static int run_sva(uint32_t pages, uint32_t group, uint32_t flags,
 		return 2;
 	}
 
-	wr32(R_CTRL, CTRL_STOP | CTRL_RESET);
-	wr64(R_ADDR, (uintptr_t)buf);
-	wr32(R_PASID, PASID_PV | pasid);
-	wr32(R_FLAGS, flags);
-	wr32(R_GROUP_SIZE, group);
-	wr32(R_COUNT, (pages + group - 1) / group);
-	wr32(R_RATE, 0);
-	wr32(R_PRGI_BASE, 0);
-	wr32(R_PRGI_STRIDE, 1);
-	wr32(R_MODE, MODE_ATS);
-	wr32(R_PASID_COUNT, 1);
-	wr32(R_PASID_STRIDE, 1);
-	wr32(R_BATCH, 0);
-	wr64(R_DMA_VALUE, value);
-	wr32(R_CTRL, CTRL_START);
+	start_ats_burst((uintptr_t)buf, PASID_PV | pasid, flags, group,
+			(pages + group - 1) / group, rate, value);
+	if (nowait) {
+		/* Leave with the burst under way: exit unbinds the mm */
+		printf("sva_pasid %u\n", pasid);
+		fflush(stdout);
+		_exit(0);
+	}
 	rc = wait_done(timeout);
 	print_status();
 	printf("sva_pasid %u\n", pasid);
+	printf("sva_buf 0x%llx\n", (unsigned long long)(uintptr_t)buf);
 	if (flags & F_W) {
 		for (i = 0; i < pages; i++)
 			ok += *(volatile uint64_t *)(buf + (size_t)i * 4096) == value + i;
@@ -547,15 +659,323 @@ static int run_sva(uint32_t pages, uint32_t group, uint32_t flags,
 		printf("sum_expected %llu\n", (unsigned long long)expect_sum);
 	}
 	printf("pages_ok %u\n", ok);
+	/* Notifications follow the responses; wait until they stop coming */
+	sva_failures(fd, pasid, (uintptr_t)buf, (uintptr_t)buf + len, 300);
 	munmap(buf, len);
 	close(fd);
 	return rc ? rc : ok == pages ? 0 : 1;
 }
 
+/* Write @val to the sysfs file @fmt names for our function. */
+static int sysfs_put(const char *fmt, const char *val)
+{
+	char path[512];
+	ssize_t n;
+	int fd;
+
+	snprintf(path, sizeof(path), fmt, bdf);
+	fd = open(path, O_WRONLY);
+	if (fd < 0)
+		return -1;
+	n = write(fd, val, strlen(val));
+	close(fd);
+	return n == (ssize_t)strlen(val) ? 0 : -1;
+}
+
+/*
+ * Bind the function to vfio-pci (driver_override, as a VMM's tooling does)
+ * unless it is bound already, and open its VFIO cdev.
+ */
+static int vfio_open(void)
+{
+	char path[512], link[512];
+	struct dirent *de;
+	ssize_t n;
+	DIR *d;
+	int fd = -1;
+
+	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/driver", bdf);
+	n = readlink(path, link, sizeof(link) - 1);
+	link[n > 0 ? n : 0] = 0;
+	if (n <= 0 || strcmp(strrchr(link, '/') ? strrchr(link, '/') + 1 : link, "vfio-pci")) {
+		if (n > 0 && sysfs_put("/sys/bus/pci/devices/%s/driver/unbind", bdf))
+			fprintf(stderr, "pri-testdev: %s: cannot unbind %s\n", bdf, link);
+		if (sysfs_put("/sys/bus/pci/devices/%s/driver_override", "vfio-pci") ||
+		    sysfs_put("/sys/bus/pci/drivers_probe", bdf)) {
+			fprintf(stderr, "pri-testdev: %s: cannot bind vfio-pci (CONFIG_VFIO_PCI?)\n", bdf);
+			return -1;
+		}
+	}
+	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/vfio-dev", bdf);
+	d = opendir(path);
+	if (!d) {
+		fprintf(stderr, "pri-testdev: %s: no VFIO cdev (CONFIG_VFIO_DEVICE_CDEV?)\n", bdf);
+		return -1;
+	}
+	while ((de = readdir(d))) {
+		if (strncmp(de->d_name, "vfio", 4))
+			continue;
+		snprintf(path, sizeof(path), "/dev/vfio/devices/%s", de->d_name);
+		fd = open(path, O_RDWR);
+		if (fd < 0)
+			fprintf(stderr, "pri-testdev: %s: %s\n", path, strerror(errno));
+		break;
+	}
+	closedir(d);
+	return fd;
+}
+
+/* BAR0 through the VFIO device, with memory decoding and bus mastering on */
+static int vfio_map_bar(int dev)
+{
+	struct vfio_region_info bar0 = { .argsz = sizeof(bar0), .index = VFIO_PCI_BAR0_REGION_INDEX };
+	struct vfio_region_info cfg = { .argsz = sizeof(cfg), .index = VFIO_PCI_CONFIG_REGION_INDEX };
+	uint16_t cmd;
+	void *p;
+
+	if (ioctl(dev, VFIO_DEVICE_GET_REGION_INFO, &bar0) ||
+	    ioctl(dev, VFIO_DEVICE_GET_REGION_INFO, &cfg) ||
+	    pread(dev, &cmd, 2, cfg.offset + 4) != 2) {
+		perror("pri-testdev: VFIO region info");
+		return -1;
+	}
+	cmd |= 0x6;
+	if (pwrite(dev, &cmd, 2, cfg.offset + 4) != 2) {
+		perror("pri-testdev: VFIO config write");
+		return -1;
+	}
+	p = mmap(NULL, BAR_SIZE, PROT_READ | PROT_WRITE, MAP_SHARED, dev, bar0.offset);
+	if (p == MAP_FAILED) {
+		perror("pri-testdev: mmap BAR0 through VFIO");
+		return -1;
+	}
+	bar = p;
+	if (rd32(R_ID) != MAGIC) {
+		fprintf(stderr, "pri-testdev: %s: bad ID 0x%08x through VFIO\n", bdf, rd32(R_ID));
+		return -1;
+	}
+	return 0;
+}
+
+enum leave_mode { LEAVE_NONE, LEAVE_DETACH, LEAVE_CLOSE, LEAVE_EXIT };
+
+struct iommufd_run {
+	uint64_t iova;
+	uint32_t pages, group, flags, pasid;	/* pasid: PASID_PV | n, or 0 */
+	uint64_t value;
+	int invalid;			/* answer Invalid instead of mapping */
+	enum leave_mode leave;
+	double timeout;
+};
+
+static int do_ioctl(int fd, unsigned long req, void *arg, const char *what)
+{
+	if (!ioctl(fd, req, arg))
+		return 0;
+	fprintf(stderr, "pri-testdev: %s: %s\n", what, strerror(errno));
+	return -1;
+}
+
+static int vfio_detach(int dev, uint32_t pasid)
+{
+	struct vfio_device_detach_iommufd_pt det = { .argsz = sizeof(det) };
+
+	if (pasid) {
+		det.flags = VFIO_DEVICE_DETACH_PASID;
+		det.pasid = pasid & 0xfffff;
+		if (do_ioctl(dev, VFIO_DEVICE_DETACH_IOMMUFD_PT, &det, "detach PASID"))
+			return -1;
+		det.flags = 0;
+		det.pasid = 0;
+	}
+	return do_ioctl(dev, VFIO_DEVICE_DETACH_IOMMUFD_PT, &det, "detach");
+}
+
+/*
+ * The iommufd command: what a VMM does to forward a device's page requests
+ * to its guest, with this process as the guest.  See the header.
+ */
+static int run_iommufd(const struct iommufd_run *r)
+{
+	struct iommu_hwpt_pgfault faults[64];
+	uint32_t ngroups = (r->pages + r->group - 1) / r->group;
+	uint32_t nfaults = 0, groups = 0, answered = 0, bad = 0, perm_ok = 0;
+	uint32_t mapped = 0, ok = 0, i, want_perm = 0;
+	size_t len = (size_t)r->pages * 4096;
+	uint8_t *mem, *is_mapped;
+	double end = now_s() + r->timeout;
+	int dev, iommufd, rc = 0;
+
+	if (r->flags & F_R)
+		want_perm |= IOMMU_PGFAULT_PERM_READ;
+	if (r->flags & F_W)
+		want_perm |= IOMMU_PGFAULT_PERM_WRITE;
+
+	dev = vfio_open();
+	if (dev < 0)
+		return 2;
+	iommufd = open("/dev/iommu", O_RDWR);
+	if (iommufd < 0) {
+		perror("pri-testdev: /dev/iommu (CONFIG_IOMMUFD?)");
+		return 2;
+	}
+	struct vfio_device_bind_iommufd bind = { .argsz = sizeof(bind), .iommufd = iommufd };
+	struct iommu_ioas_alloc ioas = { .size = sizeof(ioas) };
+	struct iommu_fault_alloc fq = { .size = sizeof(fq) };
+	if (ioctl(dev, VFIO_DEVICE_BIND_IOMMUFD, &bind)) {
+		fprintf(stderr, "pri-testdev: VFIO_DEVICE_BIND_IOMMUFD: %s%s\n", strerror(errno),
+			errno == EPERM ? " (no MSI isolation here: an admin allows it with"
+			" /sys/module/iommufd/parameters/allow_unsafe_interrupts)" : "");
+		return 2;
+	}
+	if (
+	    do_ioctl(iommufd, IOMMU_IOAS_ALLOC, &ioas, "IOMMU_IOAS_ALLOC") ||
+	    do_ioctl(iommufd, IOMMU_FAULT_QUEUE_ALLOC, &fq, "IOMMU_FAULT_QUEUE_ALLOC"))
+		return 2;
+	struct iommu_hwpt_alloc hwpt = {
+		.size = sizeof(hwpt),
+		.flags = IOMMU_HWPT_FAULT_ID_VALID | (r->pasid ? IOMMU_HWPT_ALLOC_PASID : 0),
+		.dev_id = bind.out_devid,
+		.pt_id = ioas.out_ioas_id,
+		.fault_id = fq.out_fault_id,
+	};
+	if (do_ioctl(iommufd, IOMMU_HWPT_ALLOC, &hwpt, "IOMMU_HWPT_ALLOC (fault-capable)"))
+		return 2;
+	struct vfio_device_attach_iommufd_pt at = { .argsz = sizeof(at), .pt_id = hwpt.out_hwpt_id };
+	if (do_ioctl(dev, VFIO_DEVICE_ATTACH_IOMMUFD_PT, &at, "VFIO_DEVICE_ATTACH_IOMMUFD_PT"))
+		return 2;
+	if (r->pasid) {
+		at.flags = VFIO_DEVICE_ATTACH_PASID;
+		at.pasid = r->pasid & 0xfffff;
+		at.pt_id = hwpt.out_hwpt_id;
+		if (do_ioctl(dev, VFIO_DEVICE_ATTACH_IOMMUFD_PT, &at, "attach PASID"))
+			return 2;
+	}
+	if (vfio_map_bar(dev))
+		return 2;
+	printf("iommufd_dev_id %u\n", bind.out_devid);
+	printf("iommufd_hwpt_id %u\n", hwpt.out_hwpt_id);
+
+	mem = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	is_mapped = calloc(r->pages, 1);
+	if (mem == MAP_FAILED || !is_mapped) {
+		perror("pri-testdev: buffer");
+		return 2;
+	}
+	if (r->flags & F_R && !(r->flags & F_W))
+		for (i = 0; i < r->pages; i++)
+			*(volatile uint64_t *)(mem + (size_t)i * 4096) = r->value + i;
+
+	start_ats_burst(r->iova, r->pasid, r->flags, r->group, ngroups, 0, r->value);
+
+	/* Take faults until every group is answered (or, to leave, one is read) */
+	while (answered < ngroups && now_s() < end) {
+		struct pollfd pfd = { .fd = fq.out_fault_fd, .events = POLLIN };
+		/* Leaving: one fault only, so some stay undelivered */
+		size_t want = r->leave ? sizeof(faults[0]) : sizeof(faults);
+		ssize_t n;
+
+		if (r->leave && nfaults)
+			break;
+		if (poll(&pfd, 1, 100) <= 0)
+			continue;
+		n = read(fq.out_fault_fd, faults, want);
+		if (n < 0) {
+			perror("pri-testdev: read fault fd");
+			rc = 2;
+			break;
+		}
+		for (i = 0; i < n / sizeof(faults[0]); i++) {
+			struct iommu_hwpt_pgfault *f = &faults[i];
+			uint64_t page = (f->addr - r->iova) / 4096;
+			int pv = !!(f->flags & IOMMU_PGFAULT_FLAGS_PASID_VALID);
+
+			nfaults++;
+			if (f->dev_id != bind.out_devid || f->addr < r->iova ||
+			    page >= r->pages || pv != !!r->pasid ||
+			    (pv && f->pasid != (r->pasid & 0xfffff))) {
+				bad++;
+				continue;
+			}
+			perm_ok += (f->perm & want_perm) == want_perm;
+			if (!r->invalid && !r->leave && !is_mapped[page]) {
+				struct iommu_ioas_map map = {
+					.size = sizeof(map),
+					.flags = IOMMU_IOAS_MAP_FIXED_IOVA |
+						 IOMMU_IOAS_MAP_READABLE |
+						 IOMMU_IOAS_MAP_WRITEABLE,
+					.ioas_id = ioas.out_ioas_id,
+					.user_va = (uintptr_t)(mem + page * 4096),
+					.length = 4096,
+					.iova = r->iova + page * 4096,
+				};
+				if (do_ioctl(iommufd, IOMMU_IOAS_MAP, &map, "IOMMU_IOAS_MAP"))
+					bad++;
+				else
+					is_mapped[page] = 1, mapped++;
+			}
+			if (!(f->flags & IOMMU_PGFAULT_FLAGS_LAST_PAGE))
+				continue;
+			groups++;
+			if (r->leave)
+				continue;
+			struct iommu_hwpt_page_response resp = {
+				.cookie = f->cookie,
+				.code = r->invalid ? IOMMUFD_PAGE_RESP_INVALID : IOMMUFD_PAGE_RESP_SUCCESS,
+			};
+			if (write(fq.out_fault_fd, &resp, sizeof(resp)) != sizeof(resp)) {
+				perror("pri-testdev: write fault fd");
+				rc = 2;
+			} else {
+				answered++;
+			}
+		}
+	}
+	printf("faults_read %u\n", nfaults);
+	printf("fault_groups_read %u\n", groups);
+	printf("fault_groups_answered %u\n", answered);
+	printf("faults_bad %u\n", bad);
+	printf("faults_perm_ok %u\n", perm_ok);
+	printf("pages_mapped %u\n", mapped);
+
+	if (r->leave) {
+		/* Every group sent, none answered: then leave them to iommufd */
+		while (rd32(R_GROUPS_SENT) < ngroups && now_s() < end)
+			usleep(2000);
+		printf("outstanding_before %u\n", rd32(R_OUTSTANDING));
+		fflush(stdout);
+		if (r->leave == LEAVE_EXIT)
+			_exit(0);
+		if (r->leave == LEAVE_CLOSE) {
+			close(fq.out_fault_fd);
+			/* The HWPT still holds the queue: nothing is answered yet */
+			usleep(300000);
+			printf("outstanding_after_close %u\n", rd32(R_OUTSTANDING));
+		}
+		if (vfio_detach(dev, r->pasid))
+			rc = 2;
+	}
+	if (wait_done(r->leave ? 10 : end - now_s()))
+		rc = rc ? rc : 1;
+	print_status();
+	if (r->flags & F_W) {
+		for (i = 0; i < r->pages; i++)
+			ok += *(volatile uint64_t *)(mem + (size_t)i * 4096) == r->value + i;
+	} else {
+		uint64_t sum = 0;
+
+		for (i = 0; i < r->pages; i++)
+			sum += r->value + i;
+		ok = rd64(R_DMA_SUM) == sum ? r->pages : 0;
+	}
+	printf("pages_ok %u\n", ok);
+	return rc;
+}
+
 static int usage(void)
 {
 	fprintf(stderr, "usage: pri-testdev [-d BDF] find|status|reset|stop|master|pri-enable|pri-disable|pri-reset|"
-		"pasid-enable|pasid-disable|stop-marker|run KEY=VAL...|wait|dma KEY=VAL... (see the file header)\n");
+		"pasid-enable|pasid-disable|stop-marker|run|wait|dma|sva|iommufd KEY=VAL... (see the file header)\n");
 	return 2;
 }
 
@@ -565,7 +985,8 @@ int main(int argc, char **argv)
 	uint32_t flags = F_R, pasid = 0, group = 1, count = 1, rate = 0, prgi = 0;
 	uint32_t alloc = 32, mode = 0, pasids = 1, pasid_stride = 1, prgi_stride = 1;
 	uint32_t batch = 0;
-	int have_addr = 0, keep = 0, nowait = 0, readonly = 0, i;
+	int have_addr = 0, keep = 0, nowait = 0, readonly = 0, invalid = 0, i;
+	enum leave_mode leave = LEAVE_NONE;
 	double timeout = 10;
 	const char *cmd;
 
@@ -630,6 +1051,17 @@ int main(int argc, char **argv)
 			batch = strtoul(v, NULL, 0);
 		} else if (!strncmp(a, "prgi-stride=", 12)) {
 			prgi_stride = strtoul(v, NULL, 0);
+		} else if (!strcmp(a, "answer=success") || !strcmp(a, "answer=invalid")) {
+			invalid = !strcmp(v, "invalid");
+		} else if (!strncmp(a, "leave=", 6)) {
+			if (!strcmp(v, "detach"))
+				leave = LEAVE_DETACH;
+			else if (!strcmp(v, "close"))
+				leave = LEAVE_CLOSE;
+			else if (!strcmp(v, "exit"))
+				leave = LEAVE_EXIT;
+			else
+				return usage();
 		} else if (!strcmp(a, "readonly")) {
 			readonly = 1;
 		} else if (!strcmp(a, "keep")) {
@@ -656,6 +1088,16 @@ int main(int argc, char **argv)
 		return set_pasid(0) ? 2 : 0;
 	if (!strcmp(cmd, "pri-reset"))
 		return reset_pri() ? 2 : 0;
+	if (!strcmp(cmd, "iommufd")) {
+		struct iommufd_run r = {
+			.iova = have_addr ? addr : 0x10000000, .pages = count,
+			.group = group ? group : 1, .flags = flags, .pasid = pasid,
+			.value = value, .invalid = invalid, .leave = leave,
+			.timeout = timeout,
+		};
+
+		return run_iommufd(&r);
+	}
 	if (map_bar())
 		return 2;
 
@@ -697,8 +1139,10 @@ int main(int argc, char **argv)
 		printf("dma_status %u\n", rd32(R_DMA_STATUS));
 		return rd32(R_DMA_STATUS) == 1 ? 0 : 1;
 	}
+	if (!strcmp(cmd, "sva-open"))
+		return run_sva_open();
 	if (!strcmp(cmd, "sva"))
-		return run_sva(count, group, flags, value, readonly, timeout);
+		return run_sva(count, group, flags, value, readonly, rate, nowait, timeout);
 	if (!strcmp(cmd, "run")) {
 		int rc = 0;
 

@@ -1,0 +1,16 @@
+#!/bin/sh
+# A short pass of `make bench`'s SVA part (bench/lab-sva.sh) so the
+# benchmark cannot rot: it runs to the end and prints a figure and a ratio
+# for every row.  Nothing is timed or compared: TCG figures mean nothing here.
+# lab-plan: 6
+# lab-timeout: 600
+cd /src || exit 1
+. tests/lib/tap.sh
+. tests/lab/bench-common.inc
+out=/tmp/bench-sva.out
+sh bench/lab-sva.sh 16 1 > "$out" 2>&1
+rc=$?
+sed 's/^/# /' "$out"
+check_eq "bench/lab-sva.sh ran to the end" 0 "$rc"
+bench_rows "$out" "none" "riommu-top -P" "riommu-trace -P" "riommu-top + riommu-trace"
+check_eq "no tool left attached" "$(bpftool link list 2>/dev/null | grep -c '^[0-9]')" 0
