@@ -10,8 +10,8 @@
 #   sh bench/lab-sva.sh [PAGES [ROUNDS]]
 # Needs the patched QEMU with -device riommu-pri-testdev (make bench does).
 cd /src || exit 1
-N=${1:-500}
-ROUNDS=${2:-3}
+N=${1:-2000}
+ROUNDS=${2:-5}
 BIN=${RIOMMU_BIN:-/src/build/riscv64}
 PT=$BIN/pri-testdev
 [ -x "$PT" ] || { echo "bench: $PT not built (make tools)" >&2; exit 1; }
