@@ -184,6 +184,8 @@ kill -INT $pid; wait $pid
 check_eq "e2e top --prometheus: exits 0, prints nothing but the banner" "0 0" \
 	"$? $(wc -c < "$tmp/p.out")"
 
+. tests/bpf/bpftrace-rate.sh
+
 # A short pass of `make bench`'s host part, so the benchmark cannot rot: it
 # runs and prints its figures (nothing is timed or compared).
 $B/riommu-bench -n 2000 -r 1 > "$tmp/bench.out" 2>&1
