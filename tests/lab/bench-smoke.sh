@@ -2,7 +2,7 @@
 # A short pass of `make bench`'s lab part (bench/lab-throughput.sh) so the
 # benchmark cannot rot: it runs to the end and prints a figure and a ratio
 # for every row.  Nothing is timed or compared: TCG figures mean nothing here.
-# lab-plan: 6
+# lab-plan: 9
 # lab-timeout: 600
 cd /src || exit 1
 . tests/lib/tap.sh
@@ -12,5 +12,9 @@ sh bench/lab-throughput.sh 300 1 > "$out" 2>&1
 rc=$?
 sed 's/^/# /' "$out"
 check_eq "bench/lab-throughput.sh ran to the end" 0 "$rc"
-bench_rows "$out" "none" "riommu-top" "riommu-trace (histograms)" "riommu-top + riommu-trace"
+bench_rows "$out" "none" "3 empty programs (floor)" "riommu-top" "riommu-trace (histograms)" "riommu-top + riommu-trace"
+for tool in riommu-top riommu-trace; do
+	check_cmd "bench: $tool's programs' own run time per group printed (BPF statistics)" \
+		grep -q "^# $tool  *[1-9][0-9]* ns/group in its programs" "$out"
+done
 check_eq "no tool left attached" "$(bpftool link list 2>/dev/null | grep -c '^[0-9]')" 0
