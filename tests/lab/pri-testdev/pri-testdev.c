@@ -595,12 +595,32 @@ static int run_sva_open(void)
 }
 
 /* The sva command: see the header. */
+/*
+ * Pages the function's DMA got right: a written page holds value + its
+ * number; for reads, the function's sum of what it read must be theirs.
+ */
+static uint32_t pages_ok(const uint8_t *mem, uint32_t pages, uint32_t flags,
+			 uint64_t value)
+{
+	uint64_t sum = 0;
+	uint32_t ok = 0, i;
+
+	if (flags & F_W) {
+		for (i = 0; i < pages; i++)
+			ok += *(volatile const uint64_t *)(mem + (size_t)i * 4096) == value + i;
+		return ok;
+	}
+	for (i = 0; i < pages; i++)
+		sum += value + i;
+	printf("sum_expected %llu\n", (unsigned long long)sum);
+	return rd64(R_DMA_SUM) == sum ? pages : 0;
+}
+
 static int run_sva(uint32_t pages, uint32_t group, uint32_t flags, uint64_t value,
 		   int readonly, uint32_t rate, int nowait, double timeout)
 {
 	char path[320], line[64];
-	uint64_t expect_sum = 0;
-	uint32_t pasid, ok = 0, i;
+	uint32_t pasid, ok, i;
 	uint8_t *buf;
 	size_t len = (size_t)pages * 4096;
 	ssize_t n;
@@ -628,10 +648,8 @@ static int run_sva(uint32_t pages, uint32_t group, uint32_t flags, uint64_t valu
 		return 2;
 	}
 	if (flags & F_R && !(flags & F_W)) {
-		for (i = 0; i < pages; i++) {
+		for (i = 0; i < pages; i++)
 			*(volatile uint64_t *)(buf + (size_t)i * 4096) = value + i;
-			expect_sum += value + i;
-		}
 	}
 	if (readonly && mprotect(buf, len, PROT_READ)) {
 		perror("pri-testdev: mprotect");
@@ -651,13 +669,7 @@ static int run_sva(uint32_t pages, uint32_t group, uint32_t flags, uint64_t valu
 	print_status();
 	printf("sva_pasid %u\n", pasid);
 	printf("sva_buf 0x%llx\n", (unsigned long long)(uintptr_t)buf);
-	if (flags & F_W) {
-		for (i = 0; i < pages; i++)
-			ok += *(volatile uint64_t *)(buf + (size_t)i * 4096) == value + i;
-	} else {
-		ok = rd64(R_DMA_SUM) == expect_sum ? pages : 0;
-		printf("sum_expected %llu\n", (unsigned long long)expect_sum);
-	}
+	ok = pages_ok(buf, pages, flags, value);
 	printf("pages_ok %u\n", ok);
 	/* Notifications follow the responses; wait until they stop coming */
 	sva_failures(fd, pasid, (uintptr_t)buf, (uintptr_t)buf + len, 300);
@@ -958,16 +970,7 @@ static int run_iommufd(const struct iommufd_run *r)
 	if (wait_done(r->leave ? 10 : end - now_s()))
 		rc = rc ? rc : 1;
 	print_status();
-	if (r->flags & F_W) {
-		for (i = 0; i < r->pages; i++)
-			ok += *(volatile uint64_t *)(mem + (size_t)i * 4096) == r->value + i;
-	} else {
-		uint64_t sum = 0;
-
-		for (i = 0; i < r->pages; i++)
-			sum += r->value + i;
-		ok = rd64(R_DMA_SUM) == sum ? r->pages : 0;
-	}
+	ok = pages_ok(mem, r->pages, r->flags, r->value);
 	printf("pages_ok %u\n", ok);
 	return rc;
 }
