@@ -19,25 +19,20 @@ BDF=$($PT find 2>/dev/null | head -n 1)
 [ -n "$BDF" ] || { echo "bench: no riommu-pri-testdev; boot the patched QEMU with -device riommu-pri-testdev" >&2; exit 1; }
 [ -e "/dev/riommu-test-$BDF" ] || { echo "bench: no /dev/riommu-test-$BDF (riommu-test with SVA bound to $BDF?)" >&2; exit 1; }
 
-# best_rate: page faults per second of the fastest of ROUNDS bursts
-best_rate() {
-	best=0
-	r=0
-	while [ $r -lt "$ROUNDS" ]; do
-		out=$("$PT" -d "$BDF" sva count="$N" perm=w value=1 timeout=600)
-		rc=$?
-		if [ $rc -ne 0 ]; then
-			echo "bench: the SVA burst failed ($rc):" >&2
-			echo "$out" | grep -E '^(pages_ok|resp_|err_|outstanding)' >&2
-			exit 1
-		fi
-		rate=$(echo "$out" | awk -v n="$N" '$1 == "first_send_ns" { s = $2 }
-			$1 == "last_resp_ns" { e = $2 } END { printf "%d\n", (e > s ? n * 1e9 / (e - s) : 0) }')
-		[ "$rate" -gt $best ] && best=$rate
-		r=$((r + 1))
-	done
-	echo $best
+# burst_rate: page faults per second of one burst, first request to last
+# response on the device's clock
+burst_rate() {
+	out=$("$PT" -d "$BDF" sva count="$N" perm=w value=1 timeout=600)
+	rc=$?
+	if [ $rc -ne 0 ]; then
+		echo "bench: the SVA burst failed ($rc):" >&2
+		echo "$out" | grep -E '^(pages_ok|resp_|err_|outstanding)' >&2
+		return 1
+	fi
+	echo "$out" | awk -v n="$N" '$1 == "first_send_ns" { s = $2 }
+		$1 == "last_resp_ns" { e = $2 } END { printf "%d\n", (e > s ? n * 1e9 / (e - s) : 0) }'
 }
+best_rate() { best_of burst_rate; }
 
 . bench/lab-tools.inc
 

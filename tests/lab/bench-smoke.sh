@@ -7,14 +7,9 @@
 cd /src || exit 1
 . tests/lib/tap.sh
 . tests/lab/bench-common.inc
-out=/tmp/bench.out
-sh bench/lab-throughput.sh 300 1 > "$out" 2>&1
-rc=$?
-sed 's/^/# /' "$out"
-check_eq "bench/lab-throughput.sh ran to the end" 0 "$rc"
-bench_rows "$out" "none" "3 empty programs (floor)" "riommu-top" "riommu-trace (histograms)" "riommu-top + riommu-trace"
+bench_pass /tmp/bench.out bench/lab-throughput.sh 300 1
+bench_rows /tmp/bench.out "none" "3 empty programs (floor)" "riommu-top" "riommu-trace (histograms)" "riommu-top + riommu-trace"
 for tool in riommu-top riommu-trace; do
 	check_cmd "bench: $tool's programs' own run time per group printed (BPF statistics)" \
-		grep -q "^# $tool  *[1-9][0-9]* ns/group in its programs" "$out"
+		grep -q "^# $tool  *[1-9][0-9]* ns/group in its programs" /tmp/bench.out
 done
-check_eq "no tool left attached" "$(bpftool link list 2>/dev/null | grep -c '^[0-9]')" 0
