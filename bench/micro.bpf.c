@@ -65,6 +65,80 @@ SEC("raw_tp") int m_pcpu_array(void *ctx)
 	return 0;
 }
 
+/*
+ * The least a tool pairing requests with responses can do: one start time
+ * per RID and PRG index (no hashing, no PASID, no counters), one shared log2
+ * histogram.  The bench drives it through the same lifecycles as the tools:
+ * its cost beyond the clock reads is this machine's floor for any such tool.
+ */
+#define MIN_SLOTS (16 * 512)
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, MIN_SLOTS);
+	__type(key, __u32);
+	__type(value, __u64);
+} min_start SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 64);
+	__type(key, __u32);
+	__type(value, __u64);
+} min_hist SEC(".maps");
+
+static __always_inline __u32 min_slot(const __u64 *args)
+{
+	return (args[1] * 512 + args[4]) & (MIN_SLOTS - 1);	/* RID, PRG index */
+}
+
+SEC("raw_tp") int m_min_consume(struct bpf_raw_tracepoint_args *ctx)
+{
+	__u32 k = min_slot(ctx->args);
+	__u64 *ts = bpf_map_lookup_elem(&min_start, &k);
+
+	if (ts && !*ts)
+		*ts = bpf_ktime_get_ns();
+	return 0;
+}
+
+SEC("raw_tp") int m_min_response(struct bpf_raw_tracepoint_args *ctx)
+{
+	__u32 k = min_slot(ctx->args), b = 0;
+	__u64 *ts = bpf_map_lookup_elem(&min_start, &k), *h, lat;
+
+	if (!ts || !*ts)
+		return 0;
+	lat = bpf_ktime_get_ns() - *ts;
+	*ts = 0;
+	if (lat >> 32) {	/* log2 bucket, 6 steps */
+		lat >>= 32;
+		b += 32;
+	}
+	if (lat >> 16) {
+		lat >>= 16;
+		b += 16;
+	}
+	if (lat >> 8) {
+		lat >>= 8;
+		b += 8;
+	}
+	if (lat >> 4) {
+		lat >>= 4;
+		b += 4;
+	}
+	if (lat >> 2) {
+		lat >>= 2;
+		b += 2;
+	}
+	if (lat >> 1)
+		b += 1;
+	h = bpf_map_lookup_elem(&min_hist, &b);
+	if (h)
+		__sync_fetch_and_add(h, 1);
+	return 0;
+}
+
 /* Counts the clock reads of the programs under test (attached for one pass). */
 __u64 clock_calls;
 

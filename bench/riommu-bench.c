@@ -28,10 +28,16 @@
 #include "riommu_trace.skel.h"
 #include "micro.skel.h"
 
-/* tool: 0 riommu-top, 1 riommu-trace; group: counted in the tool's group figure */
+enum event { CONSUME, REPORT, RESPONSE };
+
+/*
+ * event: the tracepoint it runs on; tool: 0 riommu-top, 1 riommu-trace;
+ * group: counted in the tool's group figure
+ */
 struct prog {
 	const char *label;
 	struct bpf_program *p;
+	enum event event;
 	int tool;
 	bool group;
 	__u64 ns0, cnt0;
@@ -40,7 +46,10 @@ struct prog {
 #define TOOLS 2
 static const char *const tool_names[TOOLS] = { "riommu-top", "riommu-trace" };
 
-static struct prog progs[5];
+/* the tools' programs; the minimal pairing (micro.bpf.c); the set lifecycles run */
+static struct prog progs[5], minimal[2];
+static struct prog *active = progs;
+static int nactive = 5;
 static long reqs = 1, inflight = 64, prgis = 512;
 
 static void stats(struct prog *p, __u64 *ns, __u64 *cnt)
@@ -70,12 +79,21 @@ static __u64 mono(void)
 	return t.tv_sec * 1000000000ULL + t.tv_nsec;
 }
 
+/* the active programs of one event, in the order the kernel runs them */
+static void fire(enum event ev, __u64 *a)
+{
+	int i;
+
+	for (i = 0; i < nactive; i++)
+		if (active[i].event == ev)
+			run(active[i].p, a, 8);
+}
+
 static void respond(long o)
 {
 	__u64 a[8] = { 0, 8 + (o % 16), 1 + o % 3, RIOMMU_F_PV, (o / 16) % prgis };
 
-	run(progs[2].p, a, 8);
-	run(progs[4].p, a, 8);
+	fire(RESPONSE, a);
 }
 
 /*
@@ -93,9 +111,8 @@ static void lifecycles(long from, long to)
 			__u64 a[8] = { 0, rid, pasid, RIOMMU_F_PV | RIOMMU_F_R |
 				       (r == reqs - 1 ? RIOMMU_F_L : 0), prgi, 0x1000 * r };
 
-			run(progs[0].p, a, 8);
-			run(progs[3].p, a, 8);
-			run(progs[1].p, a, 8);	/* ret 0 */
+			fire(CONSUME, a);
+			fire(REPORT, a);	/* ret 0 */
 		}
 		if (k >= inflight - 1)
 			respond(k - (inflight - 1));
@@ -112,17 +129,17 @@ static void drain(long end)
 			respond(o);
 }
 
-/* BPF ns of all five programs since their ns0 (set by start()). */
+/* BPF ns of the active programs since their ns0 (set by start()). */
 static void start(void)
 {
 	int i;
 
-	for (i = 0; i < 5; i++)
-		stats(&progs[i], &progs[i].ns0, &progs[i].cnt0);
+	for (i = 0; i < nactive; i++)
+		stats(&active[i], &active[i].ns0, &active[i].cnt0);
 }
 
 /*
- * BPF ns since start(), net of the statistics floor: of all five programs,
+ * BPF ns since start(), net of the statistics floor: of the active programs,
  * and per tool of the programs of its group figure (tool[]).
  */
 static double spent(double floor, double *tool)
@@ -133,12 +150,12 @@ static double spent(double floor, double *tool)
 
 	for (i = 0; i < TOOLS; i++)
 		tool[i] = 0;
-	for (i = 0; i < 5; i++) {
-		stats(&progs[i], &ns, &cnt);
-		v = (double)(ns - progs[i].ns0) - floor * (double)(cnt - progs[i].cnt0);
+	for (i = 0; i < nactive; i++) {
+		stats(&active[i], &ns, &cnt);
+		v = (double)(ns - active[i].ns0) - floor * (double)(cnt - active[i].cnt0);
 		t += v;
-		if (progs[i].group)
-			tool[progs[i].tool] += v;
+		if (active[i].group)
+			tool[active[i].tool] += v;
 	}
 	return t;
 }
@@ -163,6 +180,18 @@ static double median(double *v)
 }
 
 static struct micro_bpf *micro;
+
+/* groups counted in the minimal pairing's histogram */
+static __u64 histogram_total(int fd)
+{
+	__u64 v, sum = 0;
+	__u32 k;
+
+	for (k = 0; k < 64; k++)
+		if (!bpf_map_lookup_elem(fd, &k, &v))
+			sum += v;
+	return sum;
+}
 
 /* ns per run of one micro program, over `n` test runs */
 static double per_run(struct bpf_program *p, long n)
@@ -233,7 +262,7 @@ int main(int argc, char **argv)
 	const long warm = 1000, counted = 1000;
 	struct riommu_top_bpf *top = NULL;
 	struct riommu_trace_bpf *tr = NULL;
-	struct figures all, hot = { .net = -1 };
+	struct figures all, hot = { .net = -1 }, least;
 	__u64 base_ns[5], base_cnt[5], pass_ns[5], pass_cnt[5], t0, t1;
 	long n = 200000, runs, end;
 	double reads = -1;
@@ -294,11 +323,17 @@ int main(int argc, char **argv)
 		fprintf(stderr, "riommu-bench: cannot load the BPF programs (root needed)\n");
 		goto out;
 	}
-	progs[0] = (struct prog){ "top   pq_consume", top->progs.top_pq_consume, 0, true };
-	progs[1] = (struct prog){ "top   pq_report", top->progs.top_pq_report, 0, false };
-	progs[2] = (struct prog){ "top   page_response", top->progs.top_page_response, 0, true };
-	progs[3] = (struct prog){ "trace pq_consume", tr->progs.trace_pq_consume, 1, true };
-	progs[4] = (struct prog){ "trace page_response", tr->progs.trace_page_response, 1, true };
+	progs[0] = (struct prog){ "top   pq_consume", top->progs.top_pq_consume, CONSUME, 0, true };
+	progs[1] = (struct prog){ "top   pq_report", top->progs.top_pq_report, REPORT, 0, false };
+	progs[2] = (struct prog){ "top   page_response", top->progs.top_page_response,
+				  RESPONSE, 0, true };
+	progs[3] = (struct prog){ "trace pq_consume", tr->progs.trace_pq_consume, CONSUME, 1, true };
+	progs[4] = (struct prog){ "trace page_response", tr->progs.trace_page_response,
+				  RESPONSE, 1, true };
+	minimal[0] = (struct prog){ "minimal pq_consume", micro->progs.m_min_consume, CONSUME, 0,
+				    true };
+	minimal[1] = (struct prog){ "minimal page_response", micro->progs.m_min_response,
+				    RESPONSE, 0, true };
 
 	/* warm up, then count the clock reads of some lifecycles (fentry on the helper) */
 	lifecycles(0, inflight + warm);
@@ -345,6 +380,14 @@ int main(int argc, char **argv)
 		drain(inflight + warm + nh);
 		prgis = save;
 	}
+	/* the minimal pairing through the same lifecycles: this machine's floor */
+	active = minimal;
+	nactive = ARRAY_SIZE(minimal);
+	lifecycles(0, inflight + warm);
+	timed(inflight + warm, inflight + warm + n, &least);
+	drain(inflight + warm + n);
+	active = progs;
+	nactive = ARRAY_SIZE(progs);
 
 	printf("riommu-bench: %ld lifecycles, %ld request(s) per group, %ld groups in flight "
 	       "on %ld PRG indexes, %d CPUs\n", n, reqs, inflight, prgis,
@@ -410,6 +453,14 @@ int main(int argc, char **argv)
 		printf("  %-14s %9.1f %9.1f %9.1f %12s  %s\n", tool_names[i], all.tool[i], clk,
 		       rest, in_cache, rest <= 60 ? "met" : "NOT met");
 	}
+	printf("  %-14s %9.1f %9.1f %9.1f %12s  %s\n", "minimal", least.net,
+	       2 * least.clk, least.net - 2 * least.clk, "-",
+	       "(a floor: bench/micro.bpf.c, see below)");
+	printf("  minimal: one start time per RID and PRG index, one shared log2 histogram, "
+	       "nothing else;\n  the least any tool pairing requests with responses does "
+	       "(2 clock reads, by design); paired %llu of %ld groups\n",
+	       (unsigned long long)histogram_total(bpf_map__fd(micro->maps.min_hist)),
+	       inflight + warm + n);
 	printf("(wall clock incl. %ld syscalls per lifecycle: %.0f ns)\n", runs,
 	       (double)(t1 - t0) / n);
 	{
