@@ -268,13 +268,11 @@ static __always_inline bool grp_dedup(const struct grp_win *w, __u64 tag, __u32 
 static __always_inline int grp_request(__u64 tag, __u32 prgi, __u32 flags,
 				       __u64 addr, __u64 *now)
 {
-	__u64 busy = tag | RIOMMU_GRP_BUSY, t, old, err;
+	__u64 busy = tag | RIOMMU_GRP_BUSY, t, old;
 	struct riommu_grp *g;
 	struct grp_win w;
 	__u32 i, stale;
 
-	/* read up front, not when joining: its TLB miss overlaps the table's (map_touch()) */
-	err = last_pq_error(tag >> 56);
 	if (!grp_win(&w, tag, prgi))
 		return -1;
 	/*
@@ -291,7 +289,8 @@ static __always_inline int grp_request(__u64 tag, __u32 prgi, __u32 flags,
 	if (g) {
 		if (!(g->flags & RIOMMU_F_L)) {
 			t = g->ts;
-			if (!t || t >= err) {
+			/* only a join reads the error time: one map fewer for a new group */
+			if (!t || t >= last_pq_error(tag >> 56)) {
 				if (flags & RIOMMU_F_L)
 					__sync_fetch_and_or(&g->flags, RIOMMU_F_L);
 				__sync_fetch_and_add(&g->nreq, 1);
