@@ -30,14 +30,16 @@ help:
 toolchain:
 	@lab/sid-root.sh >/dev/null
 
+# The kernel builds run their own make -j; MAKEFLAGS cleared so that a
+# parallel outer make (make test) hands them no jobserver.
 kernel: toolchain
-	@$(SIDRUN) lab/kernel-build.sh >/dev/null
+	@MAKEFLAGS= $(SIDRUN) lab/kernel-build.sh >/dev/null
 	@echo "kernel: $(call kernel_art,$(KVARIANT))/Image"
 
 # The tools take their vmlinux.h from the lab kernel; make test also boots
 # the debug kernel (KASAN, lockdep) for the teardown scenarios.
 kernel-lab kernel-debug: toolchain
-	@KVARIANT=$(@:kernel-%=%) $(SIDRUN) lab/kernel-build.sh >/dev/null
+	@MAKEFLAGS= KVARIANT=$(@:kernel-%=%) $(SIDRUN) lab/kernel-build.sh >/dev/null
 
 guest: toolchain
 	@$(SIDRUN) lab/guest-root.sh >/dev/null
@@ -63,7 +65,12 @@ lab: kernel guest tools qemu
 demo: kernel guest tools qemu
 	@lab/demo.sh
 
-test: kernel kernel-debug guest tools qemu
+# The heavy inputs build side by side: each spends minutes on one core
+# (kconfig's compiler probes, vmlinux links and BTF, QEMU's configure, the
+# guest's downloads) that the others' compiles fill.
+test: toolchain
+	@$(MAKE) -s -j4 --no-print-directory kernel kernel-lab kernel-debug guest qemu
+	@$(MAKE) -s --no-print-directory tools
 	@tests/run
 
 test-host: toolchain
