@@ -54,12 +54,16 @@ if [ -n "${KDIR:-}" ]; then
 	pristine=$KDIR
 else
 	pristine=$RIOMMU_CACHE/linux-source-$src_id
+	# Every variant reads it: one extracts, the others wait (make -j test).
+	exec 8> "$RIOMMU_CACHE/.linux-source.lock"
+	flock 8
 	if [ ! -f "$pristine/.riommu-complete" ]; then
 		rm -rf "$pristine"
 		mkdir -p "$pristine"
 		tar -C "$pristine" --strip-components=1 -xJf /usr/src/linux-source-7.2.tar.xz
 		touch "$pristine/.riommu-complete"
 	fi
+	flock -u 8
 fi
 # Only the files driver/ touches are built in a scratch tree; the rest is
 # synced by size and mtime.  Touched files are copied into the build tree
