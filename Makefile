@@ -30,16 +30,14 @@ help:
 toolchain:
 	@lab/sid-root.sh >/dev/null
 
-# The kernel builds run their own make -j; MAKEFLAGS cleared so that a
-# parallel outer make (make test) hands them no jobserver.
 kernel: toolchain
-	@MAKEFLAGS= $(SIDRUN) lab/kernel-build.sh >/dev/null
+	@$(SIDRUN) lab/kernel-build.sh >/dev/null
 	@echo "kernel: $(call kernel_art,$(KVARIANT))/Image"
 
 # The tools take their vmlinux.h from the lab kernel; make test also boots
 # the debug kernel (KASAN, lockdep) for the teardown scenarios.
 kernel-lab kernel-debug: toolchain
-	@MAKEFLAGS= KVARIANT=$(@:kernel-%=%) $(SIDRUN) lab/kernel-build.sh >/dev/null
+	@KVARIANT=$(@:kernel-%=%) $(SIDRUN) lab/kernel-build.sh >/dev/null
 
 guest: toolchain
 	@$(SIDRUN) lab/guest-root.sh >/dev/null
@@ -65,12 +63,7 @@ lab: kernel guest tools qemu
 demo: kernel guest tools qemu
 	@lab/demo.sh
 
-# The heavy inputs build side by side: each spends minutes on one core
-# (kconfig's compiler probes, vmlinux links and BTF, QEMU's configure, the
-# guest's downloads) that the others' compiles fill.
-test: toolchain
-	@$(MAKE) -s -j4 --no-print-directory kernel kernel-lab kernel-debug guest qemu
-	@$(MAKE) -s --no-print-directory tools
+test: kernel kernel-debug guest tools qemu
 	@tests/run
 
 test-host: toolchain
