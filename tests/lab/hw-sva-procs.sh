@@ -13,18 +13,7 @@
 # lab-variants: lab debug
 cd /src || exit 1
 . tests/lab/hw-common.inc
-[ -x "$PT" ] || { fail "setup: $PT built"; exit 1; }
-# shellcheck disable=SC2046
-set -- $($PT find 2>/dev/null)
-if [ $# -lt 2 ]; then
-	fail "setup: two riommu-pri-testdev functions" "boot with the scenario's lab-qemu-args"
-	exit 1
-fi
-B1=$1
-B2=$2
-for b in "$B1" "$B2"; do
-	bind_rt "$b" || { fail "setup: riommu-test bound to $b"; exit 1; }
-done
+hw_setup_two
 pass "setup: $B1 and $B2 bound to riommu-test"
 v() { awk -v n="$2" '$1 == n { print $2 }' "$1"; }
 

@@ -56,6 +56,11 @@
  *       sva_failures_lost and sva_failure_first (the first record).
  *       rate paces the groups; nowait exits as soon as the burst starts,
  *       with its page requests outstanding.
+ *   pri-testdev [-d BDF] sva-pair other=BDF2 [count=N]
+ *       Bind this process to both functions (one mm, one SVA domain, two
+ *       bonds), write N pages (1) of fresh anonymous memory from the CPU,
+ *       print sva_pasid, sva_pasid_other and sva_buf, then unmap the pages:
+ *       one invalidation of the mm that reaches both functions' ATCs.
  *   pri-testdev [-d BDF] sva-open   open the SVA file, print its first record
  *       (first_record) and what a second open by this process gets
  *       (second_open: EBUSY, as its mm has one PASID)
@@ -594,6 +599,66 @@ static int run_sva_open(void)
 	return 0;
 }
 
+/*
+ * Open @b's SVA file (binds this process) and read the PASID the mm is
+ * bound with: its first record names it.
+ */
+static int sva_bind(const char *b, uint32_t *pasid)
+{
+	char path[320], line[64];
+	ssize_t n;
+	int fd;
+
+	snprintf(path, sizeof(path), "/dev/riommu-test-%s", b);
+	fd = open(path, O_RDWR);
+	if (fd < 0) {
+		fprintf(stderr, "pri-testdev: %s: %s (riommu-test bound, with SVA?)\n",
+			path, strerror(errno));
+		return -1;
+	}
+	n = read(fd, line, sizeof(line) - 1);
+	if (n <= 0 || (line[n] = 0, sscanf(line, "bound pasid=%u", pasid) != 1)) {
+		fprintf(stderr, "pri-testdev: %s: no PASID\n", path);
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+/* The sva-pair command: see the header. */
+static int run_sva_pair(const char *other, uint32_t pages)
+{
+	size_t len = (size_t)pages * 4096;
+	uint32_t pasid, pasid_other, i;
+	int fd, fd_other, rc = 2;
+	uint8_t *buf;
+
+	fd = sva_bind(bdf, &pasid);
+	if (fd < 0)
+		return 2;
+	fd_other = sva_bind(other, &pasid_other);
+	if (fd_other < 0)
+		goto out;
+	buf = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (buf == MAP_FAILED) {
+		perror("pri-testdev: mmap");
+		goto out;
+	}
+	for (i = 0; i < pages; i++)	/* present: the unmap invalidates them */
+		*(volatile uint64_t *)(buf + (size_t)i * 4096) = i;
+	printf("sva_pasid %u\n", pasid);
+	printf("sva_pasid_other %u\n", pasid_other);
+	printf("sva_buf 0x%llx\n", (unsigned long long)(uintptr_t)buf);
+	fflush(stdout);
+	rc = munmap(buf, len) ? 2 : 0;
+	printf("unmapped %u\n", rc ? 0 : pages);
+out:
+	if (fd_other >= 0)
+		close(fd_other);
+	close(fd);
+	return rc;
+}
+
 /* The sva command: see the header. */
 /*
  * Pages the function's DMA got right: a written page holds value + its
@@ -619,27 +684,14 @@ static uint32_t pages_ok(const uint8_t *mem, uint32_t pages, uint32_t flags,
 static int run_sva(uint32_t pages, uint32_t group, uint32_t flags, uint64_t value,
 		   int readonly, uint32_t rate, int nowait, double timeout)
 {
-	char path[320], line[64];
 	uint32_t pasid, ok, i;
 	uint8_t *buf;
 	size_t len = (size_t)pages * 4096;
-	ssize_t n;
 	int fd, rc;
 
-	snprintf(path, sizeof(path), "/dev/riommu-test-%s", bdf);
-	fd = open(path, O_RDWR);
-	if (fd < 0) {
-		fprintf(stderr, "pri-testdev: %s: %s (riommu-test bound, with SVA?)\n",
-			path, strerror(errno));
+	fd = sva_bind(bdf, &pasid);
+	if (fd < 0)
 		return 2;
-	}
-	/* The first record names the PASID the mm is bound with */
-	n = read(fd, line, sizeof(line) - 1);
-	if (n <= 0 || (line[n] = 0, sscanf(line, "bound pasid=%u", &pasid) != 1)) {
-		fprintf(stderr, "pri-testdev: %s: no PASID\n", path);
-		close(fd);
-		return 2;
-	}
 
 	buf = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	if (buf == MAP_FAILED) {
@@ -990,8 +1042,8 @@ int main(int argc, char **argv)
 	uint32_t batch = 0;
 	int have_addr = 0, keep = 0, nowait = 0, readonly = 0, invalid = 0, i;
 	enum leave_mode leave = LEAVE_NONE;
+	const char *cmd, *other = NULL;
 	double timeout = 10;
-	const char *cmd;
 
 	if (argc > 2 && !strcmp(argv[1], "-d")) {
 		snprintf(bdf, sizeof(bdf), "%s", argv[2]);
@@ -1065,6 +1117,8 @@ int main(int argc, char **argv)
 				leave = LEAVE_EXIT;
 			else
 				return usage();
+		} else if (!strncmp(a, "other=", 6)) {
+			other = v;
 		} else if (!strcmp(a, "readonly")) {
 			readonly = 1;
 		} else if (!strcmp(a, "keep")) {
@@ -1144,6 +1198,8 @@ int main(int argc, char **argv)
 	}
 	if (!strcmp(cmd, "sva-open"))
 		return run_sva_open();
+	if (!strcmp(cmd, "sva-pair"))
+		return other ? run_sva_pair(other, count) : usage();
 	if (!strcmp(cmd, "sva"))
 		return run_sva(count, group, flags, value, readonly, rate, nowait, timeout);
 	if (!strcmp(cmd, "run")) {
