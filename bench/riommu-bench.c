@@ -182,13 +182,13 @@ static double median(double *v)
 static struct micro_bpf *micro;
 
 /* groups counted in the minimal pairing's histogram */
-static __u64 histogram_total(int fd)
+static __u64 histogram_total(const struct bpf_map *m)
 {
 	__u64 v, sum = 0;
 	__u32 k;
 
-	for (k = 0; k < 64; k++)
-		if (!bpf_map_lookup_elem(fd, &k, &v))
+	for (k = 0; k < bpf_map__max_entries(m); k++)
+		if (!bpf_map_lookup_elem(bpf_map__fd(m), &k, &v))
 			sum += v;
 	return sum;
 }
@@ -459,7 +459,7 @@ int main(int argc, char **argv)
 	printf("  minimal: one start time per RID and PRG index, one shared log2 histogram, "
 	       "nothing else;\n  the least any tool pairing requests with responses does "
 	       "(2 clock reads, by design); paired %llu of %ld groups\n",
-	       (unsigned long long)histogram_total(bpf_map__fd(micro->maps.min_hist)),
+	       (unsigned long long)histogram_total(micro->maps.min_hist),
 	       inflight + warm + n);
 	printf("(wall clock incl. %ld syscalls per lifecycle: %.0f ns)\n", runs,
 	       (double)(t1 - t0) / n);
