@@ -2,6 +2,7 @@
 /* Building blocks of the riommu programs, timed alone by riommu-bench. */
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
+#include "riommu.h"
 
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
@@ -104,35 +105,14 @@ SEC("raw_tp") int m_min_consume(struct bpf_raw_tracepoint_args *ctx)
 
 SEC("raw_tp") int m_min_response(struct bpf_raw_tracepoint_args *ctx)
 {
-	__u32 k = min_slot(ctx->args), b = 0;
+	__u32 k = min_slot(ctx->args), b;
 	__u64 *ts = bpf_map_lookup_elem(&min_start, &k), *h, lat;
 
 	if (!ts || !*ts)
 		return 0;
 	lat = bpf_ktime_get_ns() - *ts;
 	*ts = 0;
-	if (lat >> 32) {	/* log2 bucket, 6 steps */
-		lat >>= 32;
-		b += 32;
-	}
-	if (lat >> 16) {
-		lat >>= 16;
-		b += 16;
-	}
-	if (lat >> 8) {
-		lat >>= 8;
-		b += 8;
-	}
-	if (lat >> 4) {
-		lat >>= 4;
-		b += 4;
-	}
-	if (lat >> 2) {
-		lat >>= 2;
-		b += 2;
-	}
-	if (lat >> 1)
-		b += 1;
+	b = riommu_ilog2(lat);
 	h = bpf_map_lookup_elem(&min_hist, &b);
 	if (h)
 		__sync_fetch_and_add(h, 1);
