@@ -296,7 +296,10 @@ int main(int argc, char **argv)
 	}
 	tr = riommu_trace_bpf__open();
 	if (tr) {
-		/* riommu-trace in its default (histogram) mode */
+		/* riommu-trace in its default (histogram) mode: one pinned histogram */
+		tr->rodata->hist_pinned = true;
+		tr->rodata->nhists = riommu_table_size(tr->maps.hist_keys, tr->maps.hists, 1);
+		bpf_map__set_max_entries(tr->maps.hist_bins, tr->rodata->nhists);
 		bpf_program__set_autoload(tr->progs.trace_pq_report, false);
 		bpf_program__set_autoload(tr->progs.trace_pq_error, false);
 		bpf_program__set_autoload(tr->progs.trace_iopf_failure, false);

@@ -26,6 +26,11 @@ const volatile __u32 dev_name_off = RIOMMU_NO_OFFSET;
 
 /* Histograms: slot index from hist_keys, buckets per CPU in hists. */
 const volatile __u32 nhists = 256;	/* power of two */
+/*
+ * Without -D and -P there is one histogram: user space writes its key into
+ * slot 0 and the programs skip the key table (one map fewer per response).
+ */
+const volatile bool hist_pinned = false;
 
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
@@ -79,7 +84,7 @@ static __always_inline void hist_add(__u32 iommu, __u32 rid, __u32 pasid,
 	__u64 v;
 	__u32 s;
 
-	idx = key_slot(&hist_keys, nhists, hist_tag(iommu, rid, pasid, flags));
+	idx = hist_pinned ? 0 : key_slot(&hist_keys, nhists, hist_tag(iommu, rid, pasid, flags));
 	h = idx < 0 ? NULL : bpf_map_lookup_elem(&hists, &idx);
 	b = idx < 0 ? NULL : bpf_map_lookup_elem(&hist_bins, &idx);
 	if (!h || !b) {
@@ -186,11 +191,14 @@ static __always_inline int trace_response(const __u64 *args)
 		 * them): map_touch().  A response without its PASID may end on
 		 * another histogram with -P: a hint only.
 		 */
-		__u32 home = riommu_key_hash(hist_tag(args[RA_IOMMU], args[RA_DEVID],
-						      args[RA_PASID], args[RA_FLAGS])) &
-			     (nhists - 1);
+		__u32 home = 0;
 
-		map_touch(&hist_keys, home);
+		if (!hist_pinned) {
+			home = riommu_key_hash(hist_tag(args[RA_IOMMU], args[RA_DEVID],
+							args[RA_PASID], args[RA_FLAGS])) &
+			       (nhists - 1);
+			map_touch(&hist_keys, home);
+		}
 		map_touch(&hists, home);
 		map_touch(&hist_bins, home);
 		(void)*(volatile __u32 *)&epoch;

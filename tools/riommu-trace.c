@@ -637,7 +637,7 @@ static void retire_idle_hists(__u64 now)
 {
 	__u32 i;
 
-	if (env.cumulative)
+	if (env.cumulative || (!env.per_rid && !env.per_pasid))
 		return;
 	for (i = 0; i < nhs; i++) {
 		struct hslot *h = &hs[i];
@@ -705,6 +705,11 @@ int main(int argc, char **argv)
 		bpf_program__set_autoload(skel->progs.trace_iopf_failure, false);
 	if (!ev) {
 		bpf_map__set_max_entries(skel->maps.events, 4096);
+		if (!env.per_rid && !env.per_pasid) {
+			skel->rodata->hist_pinned = true;
+			skel->rodata->nhists = riommu_table_size(skel->maps.hist_keys,
+								 skel->maps.hists, 1);
+		}
 	} else {
 		bpf_map__set_max_entries(skel->maps.events, env.ringbuf_kib * 1024);
 		/* histograms unused: smallest tables */
@@ -741,6 +746,9 @@ int main(int argc, char **argv)
 		fprintf(stderr, "riommu-trace: cannot map the histogram table: %s\n", strerror(errno));
 		goto cleanup;
 	}
+	if (skel->rodata->hist_pinned)	/* the one key; never retired */
+		((__u64 *)hist_stats.tags.tag)[0] = riommu_key_tag(RIOMMU_ANY, RIOMMU_ANY,
+								   RIOMMU_ANY);
 	if (!env.json && !env.csv)
 		fprintf(stderr, "Tracing RISC-V IOMMU request-to-PRGR latency... Hit Ctrl-C to end.\n");
 	/* interval 0: one histogram at Ctrl-C, so a signal still prints */

@@ -839,6 +839,56 @@ static void test_trace_hist(void)
 	riommu_trace_bpf__destroy(s);
 }
 
+/*
+ * riommu-trace without -D and -P: one histogram in slot 0 whose key user
+ * space writes; the programs never look a key up nor write one.
+ */
+static void test_trace_hist_pinned(void)
+{
+	const char *what = "trace (no -D/-P): pinned histogram programs load";
+	struct riommu_trace_bpf *s = riommu_trace_bpf__open();
+	__u64 any = riommu_key_tag(RIOMMU_ANY, RIOMMU_ANY, RIOMMU_ANY);
+	struct bpf_program *C, *P;
+	struct test_hist h;
+	__u32 slot0 = 0;
+	int i, err;
+
+	if (!s) {
+		check(false, what, "open failed");
+		return;
+	}
+	s->rodata->hist_pinned = true;
+	s->rodata->nhists = riommu_table_size(s->maps.hist_keys, s->maps.hists, 1);
+	bpf_map__set_max_entries(s->maps.hist_bins, s->rodata->nhists);
+	riommu_select_attach("bpf_test", s->obj, true);
+	err = riommu_trace_bpf__load(s);
+	check(!err, what, "load: %s", strerror(-err));
+	if (err) {
+		riommu_trace_bpf__destroy(s);
+		return;
+	}
+	C = s->progs.trace_pq_consume;
+	P = s->progs.trace_page_response;
+	/* 3 groups of RID 0x8 PASID 1 and 3 of RID 0x9 without PASID */
+	for (i = 0; i < 3; i++) {
+		consume(C, 0, 0x8, 1, PV | R | L, i, 0);
+		consume(C, 0, 0x9, 0, W | L, i, 0);
+	}
+	usleep(2000);
+	for (i = 0; i < 3; i++) {
+		response(P, 0, 0x8, 1, PV, i, 0);
+		response(P, 0, 0x9, 0, 0, i, 0);
+	}
+	CHECK_EQ("trace (no -D/-P): the programs write no histogram key", 0,
+		 count_tags(s->maps.hist_keys));
+	bpf_map_update_elem(bpf_map__fd(s->maps.hist_keys), &slot0, &any, BPF_ANY);
+	check(get_hist(s, RIOMMU_ANY, RIOMMU_ANY, RIOMMU_ANY, &h),
+	      "trace (no -D/-P): the one histogram is slot 0", "missing");
+	CHECK_EQ("trace (no -D/-P): both RIDs' 6 groups in it", 6, h.lat.count);
+	CHECK_EQ("trace (no -D/-P): log2 total", 6, sum(h.log2, RIOMMU_LOG2_SLOTS));
+	riommu_trace_bpf__destroy(s);
+}
+
 struct evlog {
 	int n;
 	struct riommu_event ev[64];
@@ -1023,6 +1073,7 @@ int main(void)
 	test_top_pasid_filter_pasidless();
 	test_top_stale_groups();
 	test_trace_hist();
+	test_trace_hist_pinned();
 	test_trace_events();
 	test_trace_ringbuf_full();
 	test_attach_select();
