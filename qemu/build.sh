@@ -133,12 +133,24 @@ stage_end >&2
 
 stage_begin "qemu: configure (riscv64-softmmu only)" >&2
 mkdir -p "$work/src/build"
+# Only the devices the lab, the demo and the qtest attach: the virt board
+# (it selects the RISC-V IOMMU, its PCIe host bridge and virtio-mmio), the
+# test endpoints, virtio-9p for the guest's file systems and virtio-net for
+# the Prometheus scrape; no other board, no default PCI, USB or display device.
+cat > "$work/src/configs/devices/riscv64-softmmu/riommu-lab.mak" <<'EOF'
+CONFIG_RISCV_VIRT=y
+CONFIG_PCI_TESTDEV=y
+CONFIG_RIOMMU_PRI_TESTDEV=y
+CONFIG_VIRTIO_9P=y
+CONFIG_VIRTIO_NET=y
+EOF
 # Only what the lab uses: TCG, FDT, virtio-9p for the guest's file systems,
 # slirp for user networking.  Firmware comes from the root's qemu-system-data.
 (cd "$work/src/build" && ../configure \
 	--prefix="$out" \
 	--target-list=riscv64-softmmu \
 	--without-default-features \
+	--without-default-devices --with-devices-riscv64=riommu-lab \
 	--enable-fdt=system --enable-virtfs --enable-attr --enable-slirp \
 	--disable-docs --disable-install-blobs --disable-debug-info \
 	--disable-werror --firmwarepath=/usr/share/qemu) > "$work/configure.log" 2>&1 ||
