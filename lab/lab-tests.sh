@@ -89,6 +89,7 @@ for t in "${all[@]}"; do
 	fi
 	out=$(mktemp)
 	console=$(mktemp -p "$RIOMMU_CACHE" console.XXXXXX)
+	t0=$(date +%s)
 	# One boot per scenario: each starts from a fresh kernel, so leftovers
 	# of one (a removed device, a full queue) cannot change another's answer.
 	# The guest's own limit is the scenario's; the host's adds boot time.
@@ -122,6 +123,8 @@ for t in "${all[@]}"; do
 		echo "ok - ${prefix}$name: kernel log free of bug reports"
 	fi
 	[ "$grc" -eq 0 ] || rc=1
+	# where a tier's time goes (boot included)
+	echo "# ${prefix}$name: $(( $(date +%s) - t0 )) s"
 	rm -f "$out" "$out.err" "$console" "$console.klog"
 done
 exit $rc
