@@ -47,7 +47,10 @@ fi
 
 tree=$RIOMMU_CACHE/kernel-src-$variant
 out=$RIOMMU_CACHE/kernel-out-$variant
-kmake=(make -s ARCH=riscv LLVM=1 -C "$tree" O="$out")
+# GCC, as Debian builds its kernels: it compiles this tree about a quarter
+# faster than clang here (mm/ and kernel/bpf/: 45 s against 60 s, -j2).
+# driver/check-series.sh still builds every patch with clang and W=1.
+kmake=(make -s ARCH=riscv CROSS_COMPILE=riscv64-linux-gnu- -C "$tree" O="$out")
 
 stage_begin "kernel: preparing sources (${KDIR:-linux-source-7.2 $src_id})" >&2
 if [ -n "${KDIR:-}" ]; then
