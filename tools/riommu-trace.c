@@ -631,13 +631,19 @@ static int run_events(struct riommu_trace_bpf *skel)
 	return err ? 1 : 0;
 }
 
+/* Without -D and -P: one histogram, pinned to slot 0 (hist_pinned). */
+static bool one_histogram(void)
+{
+	return !env.per_rid && !env.per_pasid;
+}
+
 /* One histogram interval: read the table, print. */
 /* Keys idle for HIST_IDLE_NS give their slot back (PASIDs come and go). */
 static void retire_idle_hists(__u64 now)
 {
 	__u32 i;
 
-	if (env.cumulative || (!env.per_rid && !env.per_pasid))
+	if (env.cumulative || one_histogram())
 		return;
 	for (i = 0; i < nhs; i++) {
 		struct hslot *h = &hs[i];
@@ -705,7 +711,7 @@ int main(int argc, char **argv)
 		bpf_program__set_autoload(skel->progs.trace_iopf_failure, false);
 	if (!ev) {
 		bpf_map__set_max_entries(skel->maps.events, 4096);
-		if (!env.per_rid && !env.per_pasid) {
+		if (one_histogram()) {
 			skel->rodata->hist_pinned = true;
 			skel->rodata->nhists = riommu_table_size(skel->maps.hist_keys,
 								 skel->maps.hists, 1);
