@@ -7,6 +7,7 @@
 # the Grafana dashboard's queries run.
 # lab-qemu-args: -device riommu-pri-testdev -device riommu-pri-testdev -netdev user,id=n0,hostfwd=tcp:127.0.0.1:19100-:9100 -device virtio-net-device,netdev=n0
 # lab-host: prometheus
+# lab-smp: 2
 # lab-plan: 35
 cd /src || exit 1
 . tests/lab/tools-common.inc

@@ -5,6 +5,7 @@
 # driver's pq_stats, and its latency figures agree with tracefs timestamps
 # of the same events.
 # lab-qemu-args: -device riommu-pri-testdev -device riommu-pri-testdev
+# lab-smp: 2
 # lab-plan: 71
 cd /src || exit 1
 . tests/lab/tools-common.inc

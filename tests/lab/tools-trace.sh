@@ -4,6 +4,7 @@
 # tools-common.inc) with exact counts, and its latencies agree with tracefs
 # timestamps of the same events.
 # lab-qemu-args: -device riommu-pri-testdev -device riommu-pri-testdev
+# lab-smp: 2
 # lab-plan: 35
 cd /src || exit 1
 . tests/lab/tools-common.inc
