@@ -40,14 +40,25 @@ while [ $i -le "$n" ]; do
 	c=$DOC/cmd.$i
 	first=$(head -n 1 "$c")
 	case $first in
-	*" -I "*)	# runs until Ctrl-C: SIGINT to its process group after 4 s
+	*" -I "*)	# runs until Ctrl-C: SIGINT to its process group once it
+		# printed two intervals (perf's start-up under TCG takes seconds
+		# and varies with the host's load), or after 90 s
 		(cd $DOC/work && python3 -c '
-import os, signal, subprocess, sys, time
+import os, re, signal, subprocess, sys, time
 p = subprocess.Popen(["sh", sys.argv[1]], start_new_session=True)
-time.sleep(4)
+stamp = re.compile(r"^\s*(\d+\.\d+)\s", re.M)
+end = time.time() + 90
+while time.time() < end and p.poll() is None:
+	time.sleep(0.5)
+	seen = set()
+	for f in sys.argv[2:]:
+		with open(f) as fh:
+			seen.update(stamp.findall(fh.read()))
+	if len(seen) >= 2:
+		break
 os.killpg(p.pid, signal.SIGINT)
 r = p.wait()
-sys.exit(128 - r if r < 0 else r)' "$c" > $DOC/out.$i 2> $DOC/err.$i) ;;
+sys.exit(128 - r if r < 0 else r)' "$c" $DOC/out.$i $DOC/err.$i > $DOC/out.$i 2> $DOC/err.$i) ;;
 	*)
 		(cd $DOC/work && sh "$c" > $DOC/out.$i 2> $DOC/err.$i) ;;
 	esac
