@@ -207,7 +207,7 @@ smp_of() {
 		echo 2
 	fi
 }
-declare -A run_item=() run_smp=() run_name=() run_t0=()
+declare -A run_item=() run_smp=() run_name=() run_t0=() run_out=()	# by pid
 outdir=$(mktemp -d)
 trap 'rm -rf "$outdir"' EXIT
 alone=
@@ -236,11 +236,10 @@ while [ ${#pending[@]} -gt 0 ] || [ ${#run_item[@]} -gt 0 ]; do
 			keep+=("$it")
 			continue
 		fi
-		idx=${#run_t0[@]}
-		run_one "$v" "$t" "$smp" > "$outdir/$idx" 2>&1 &
+		out=$(mktemp -p "$outdir")
+		run_one "$v" "$t" "$smp" > "$out" 2>&1 &
 		pid=$!
-		run_item[$pid]=$it run_smp[$pid]=$smp run_name[$pid]=$name run_t0[$idx]=$(date +%s)
-		echo "$idx" > "$outdir/idx.$pid"
+		run_out[$pid]=$out run_item[$pid]=$it run_smp[$pid]=$smp run_name[$pid]=$name run_t0[$pid]=$(date +%s)
 		vcpus=$((vcpus + smp))
 		[ -z "$(header "$t" lab-alone)" ] || alone=$pid
 	done
@@ -248,16 +247,15 @@ while [ ${#pending[@]} -gt 0 ] || [ ${#run_item[@]} -gt 0 ]; do
 	[ ${#run_item[@]} -gt 0 ] || break
 	wait -n -p done_pid
 	st=$?
-	idx=$(cat "$outdir/idx.$done_pid")
 	it=${run_item[$done_pid]}
-	cat "$outdir/$idx"
+	cat "${run_out[$done_pid]}"
 	[ "$st" -eq 0 ] || rc=1
 	# remember how long it took, for the order of the next run
 	k="${it%%	*}/${run_name[$done_pid]}"
-	{ grep -v "^$k " "$times"; echo "$k $(( $(date +%s) - ${run_t0[$idx]} ))"; } > "$times.tmp" &&
+	{ grep -v "^$k " "$times"; echo "$k $(( $(date +%s) - ${run_t0[$done_pid]} ))"; } > "$times.tmp" &&
 		mv "$times.tmp" "$times"
 	vcpus=$((vcpus - ${run_smp[$done_pid]}))
 	[ "$alone" != "$done_pid" ] || alone=
-	unset "run_item[$done_pid]" "run_smp[$done_pid]" "run_name[$done_pid]"
+	unset "run_item[$done_pid]" "run_smp[$done_pid]" "run_name[$done_pid]" "run_t0[$done_pid]" "run_out[$done_pid]"
 done
 exit $rc
