@@ -7,7 +7,7 @@
 # response (from the SVA handler, the core's teardown or the no-handler
 # path), nothing may touch the freed mm (the debug kernel runs this with
 # KASAN and lockdep), and the function must work for the next process.
-# lab-plan: 17
+# lab-plan: 18
 # lab-variants: lab debug
 cd /src || exit 1
 . tests/lab/hw-common.inc
@@ -31,10 +31,24 @@ check_eq "exit: the process left at once, its burst under way" 0 "$?"
 after_leaving "exit"
 trace_off
 
+# Counters from zero, so that what follows is this burst's alone.
+$PT -d "$BDF" reset > /dev/null 2>&1
 trace_on riscv_iommu/page_response
-$PT -d "$BDF" sva count=400 perm=w value=0x2000 rate=100 timeout=60 > /tmp/sva-killed.out 2>&1 &
+$PT -d "$BDF" sva count=240 perm=w value=0x2000 rate=30 timeout=60 > /tmp/sva-killed.out 2>&1 &
 victim=$!
-sleep 2
+# Killed once the function has sent some groups, so in the middle of its
+# 8 s burst: a fixed 2 s killed it before the burst started on the debug
+# kernel with one vCPU (its bind alone took longer), and the checks below
+# then read the exit burst's counters.  One status poll there takes up to
+# 3 s: a faster burst (400 at 100/s) ended between two.
+i=0
+while [ $i -lt 240 ] && kill -0 "$victim" 2>/dev/null; do
+	$PT -d "$BDF" status > "$PT_OUT" 2>&1
+	[ "$(pt_get groups_sent)" -lt 8 ] || break
+	sleep 0.5
+	i=$((i + 1))
+done
+check_ge "kill: the burst under way when the process is killed" 8 "$(pt_get groups_sent)"
 kill -9 "$victim"
 wait "$victim"
 check_eq "kill: the process died of SIGKILL" 137 "$?"
