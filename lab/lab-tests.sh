@@ -179,13 +179,15 @@ if [ "$jobs" -eq 1 ]; then
 	exit $rc
 fi
 
-# Side by side.  Longest first: the last run's time, else the time limit
+# Side by side.  Longest first: the last run's time, else the one
+# tests/lab/lab-times gives (a first run's order), else the time limit
 # (three times it on the debug kernel) as a guess.
 times=$RIOMMU_CACHE/lab-times
 touch "$times"
 mapfile -t items < <(for it in "${items[@]}"; do
 	v=${it%%	*} t=${it#*	}
-	s=$(awk -v k="$v/$(basename "$t" .sh)" '$1 == k { s = $2 } END { print s }' "$times")
+	s=$(awk -v k="$v/$(basename "$t" .sh)" '$1 == k { s = $2 } END { print s }' \
+		"$RIOMMU_TOP/tests/lab/lab-times" "$times")
 	if [ -z "$s" ]; then
 		s=$(header "$t" lab-timeout)
 		s=${s:-300}
