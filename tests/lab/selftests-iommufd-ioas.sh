@@ -2,8 +2,9 @@
 # The kernel's own iommufd suite, part 1 of 3: iommufd's iommufd_ioas
 # fixture (IOAS maps, areas, access pins, forks; 4 variants).  Lab kernel
 # only: it drives io_pagetable, which the series does not touch, and under
-# KASAN it was 226 s, a third of the debug tier's guest time; the attach
-# and fault paths the series changes run under KASAN in selftests-iommufd.
+# KASAN it was the pool's longest scenario (226 s alone, 421 s beside
+# another guest); the attach and fault paths the series changes run under
+# KASAN in selftests-iommufd.
 # See selftests-common.inc.
 # lab-variants: lab
 # lab-plan: 110
