@@ -14,8 +14,9 @@ for t in "$@"; do
 	# Live, not at the end: checks made before a panic still reach the host.
 	{ timeout "${RIOMMU_SCENARIO_TIMEOUT:-300}" sh "$t" 2>&1; echo $? > "$out.rc"; } | tee "$out"
 	rc=$(cat "$out.rc")
-	! grep -q '^not ok' "$out" || failed=1
-	if [ "$rc" -ne 0 ] && ! grep -q '^not ok' "$out"; then
+	if grep -q '^not ok' "$out"; then
+		failed=1
+	elif [ "$rc" -ne 0 ]; then
 		fail "$name" "exited with status $rc without a failed check"
 	fi
 	if ! grep -q '^ok\|^not ok' "$out"; then
